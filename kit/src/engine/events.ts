@@ -1,0 +1,41 @@
+/**
+ * Engine events: everything a front end shows comes from these. They are plain data (JSON-safe),
+ * so the --json printer writes them as they are and tests can record and replay them.
+ */
+
+/** StepSummary describes a step when a plan starts. */
+export interface StepSummary {
+  id: string;
+  title: string;
+  needs: string[];
+}
+
+/** ErrorInfo is a failure as a front end shows it: what failed, why, and what to do. */
+export interface ErrorInfo {
+  kind: "user" | "external" | "bug";
+  message: string;
+  hint?: string;
+  command?: string;
+  exitCode?: number;
+  outputTail?: string[];
+  stack?: string;
+}
+
+/** KitEvent is the union of all events the engine emits. */
+export type KitEvent =
+  | { type: "plan-started"; time: number; plan: string; steps: StepSummary[] }
+  | { type: "step-started"; time: number; step: string }
+  | { type: "step-progress"; time: number; step: string; message: string; fraction?: number }
+  | { type: "step-log"; time: number; step: string; stream: "stdout" | "stderr" | "info"; line: string }
+  | { type: "step-succeeded"; time: number; step: string; changed: boolean; summary?: string }
+  | { type: "step-failed"; time: number; step: string; error: ErrorInfo }
+  | { type: "step-skipped"; time: number; step: string; reason: string }
+  | { type: "step-cleanup"; time: number; step: string; ok: boolean; message?: string }
+  | { type: "plan-output"; time: number; key: string; label: string; value: string }
+  | { type: "plan-finished"; time: number; plan: string; ok: boolean; cancelled: boolean; durationMs: number };
+
+/** KitEventType names one kind of event. */
+export type KitEventType = KitEvent["type"];
+
+/** EventSink receives events; front ends and the state store are sinks. */
+export type EventSink = (event: KitEvent) => void;
