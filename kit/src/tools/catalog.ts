@@ -1,0 +1,82 @@
+/**
+ * catalog lists the Go programs kit builds itself at pinned versions (from kit/versions.json), and
+ * ensureGoTool builds one (or takes it from the cache) and links it into kit's bin directory,
+ * which kit puts first on PATH for every program it runs.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, rename, symlink, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { binDir } from "../paths.ts";
+import { buildGoProgram, type GoBuildOptions, type GoBuildSpec } from "./go-build.ts";
+
+/** Versions is the shape of kit/versions.json. */
+export interface Versions {
+  kubernetes: string;
+  kind: string;
+  helm: string;
+  go: { minimum: string; toolchain: string };
+  python: { minimum: string };
+  dockerEngine: { minimum: string; debianSuite: string; debianPackage: string };
+  terraform: { minimum: string };
+  debian: { suite: string; mirror: string };
+  [tool: string]: unknown;
+}
+
+const VERSIONS_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "versions.json");
+
+/** loadVersions reads kit/versions.json, the one file that pins every tool and image. */
+export function loadVersions(): Versions {
+  return JSON.parse(readFileSync(VERSIONS_FILE, "utf8")) as Versions;
+}
+
+/** k8sMinor returns "34" for "v1.34.4". */
+function k8sMinor(version: string): string {
+  return version.replace(/^v/, "").split(".")[1] ?? "0";
+}
+
+/** goToolSpecs returns the build spec of every Go tool kit can install, by tool name. */
+export function goToolSpecs(versions: Versions = loadVersions()): Record<string, GoBuildSpec> {
+  return {
+    kind: {
+      name: "kind",
+      module: "sigs.k8s.io/kind",
+      version: versions.kind,
+      packages: [{ importPath: "sigs.k8s.io/kind", binary: "kind" }],
+    },
+    helm: {
+      name: "helm",
+      module: "helm.sh/helm/v3",
+      version: versions.helm,
+      packages: [{ importPath: "helm.sh/helm/v3/cmd/helm", binary: "helm" }],
+      ldflags: [
+        `-X helm.sh/helm/v3/internal/version.version=${versions.helm}`,
+        "-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
+        "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1",
+        `-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=${k8sMinor(versions.kubernetes)}`,
+      ],
+    },
+  };
+}
+
+/**
+ * ensureGoTool builds the named tool if needed and links each of its binaries into kit's bin
+ * directory; it returns the path of the tool's main binary.
+ */
+export async function ensureGoTool(name: string, options: GoBuildOptions = {}): Promise<string> {
+  const spec = goToolSpecs()[name];
+  if (!spec) throw new Error(`kit has no build recipe for ${name}`);
+  const result = await buildGoProgram(spec, options);
+  const bin = binDir(options.env);
+  await mkdir(bin, { recursive: true });
+  for (const [binary, target] of Object.entries(result.binaries)) await linkInto(bin, binary, target);
+  return join(bin, spec.packages[0]?.binary ?? name);
+}
+
+async function linkInto(bin: string, binary: string, target: string): Promise<void> {
+  const link = join(bin, binary);
+  const tmp = `${link}.tmp-${process.pid}`;
+  if (existsSync(tmp)) await unlink(tmp);
+  await symlink(target, tmp);
+  await rename(tmp, link);
+}
