@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.ts";
 import { configSchema, type KitConfig } from "./schema.ts";
@@ -18,10 +18,15 @@ export class ConfigError extends UserError {
   readonly problems: ConfigProblem[];
 
   constructor(file: string, problems: ConfigProblem[]) {
-    const lines = problems.map((p) => `  ${file}${p.line ? `:${p.line}` : ""}: ${p.path || "(top level)"}: ${p.message}`);
-    super(`${file} is not a valid kit config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`, {
-      hint: "Fix the fields named above; docs/configuration.md describes every field.",
-    });
+    const lines = problems.map(
+      (p) => `  ${file}${p.line ? `:${p.line}` : ""}: ${p.path || "(top level)"}: ${p.message}`,
+    );
+    super(
+      `${file} is not a valid kit config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+      {
+        hint: "Fix the fields named above; docs/configuration.md describes every field.",
+      },
+    );
     this.file = file;
     this.problems = problems;
   }
@@ -33,7 +38,11 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  counter: LineCounter,
+  path: readonly PropertyKey[],
+): number | undefined {
   let node: Node | null | undefined = doc.contents as Node | null;
   let lastLine: number | undefined;
   const lineAt = (n: Node | null | undefined): number | undefined =>
@@ -78,7 +87,11 @@ export function parseConfig(text: string, file: string): KitConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ path: "", line: e.linePos?.[0]?.line, message: `YAML syntax: ${e.message.split("\n")[0]}` })),
+      doc.errors.map((e) => ({
+        path: "",
+        line: e.linePos?.[0]?.line,
+        message: `YAML syntax: ${e.message.split("\n")[0]}`,
+      })),
     );
   }
   const raw: unknown = doc.toJS();
@@ -86,8 +99,15 @@ export function parseConfig(text: string, file: string): KitConfig {
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const keyPath = issue.code === "unrecognized_keys" ? issue.path : issue.path;
-    const fullPath = issue.code === "unrecognized_keys" && issue.keys.length === 1 ? [...issue.path, issue.keys[0] as string] : keyPath;
-    return { path: formatPath(fullPath), line: lineOf(doc, counter, fullPath), message: describeIssue(issue) };
+    const fullPath =
+      issue.code === "unrecognized_keys" && issue.keys.length === 1
+        ? [...issue.path, issue.keys[0] as string]
+        : keyPath;
+    return {
+      path: formatPath(fullPath),
+      line: lineOf(doc, counter, fullPath),
+      message: describeIssue(issue),
+    };
   });
   throw new ConfigError(file, problems);
 }

@@ -80,7 +80,10 @@ export const configSchema = z.strictObject({
       name: name.optional(),
       /** kubeconfig context, for the existing provider. */
       context: z.string().optional(),
-      kubernetesVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, "must look like v1.34.4").default("v1.34.4"),
+      kubernetesVersion: z
+        .string()
+        .regex(/^v\d+\.\d+\.\d+$/, "must look like v1.34.4")
+        .default("v1.34.4"),
       workers: z.number().int().min(0).max(3).default(0),
     })
     .default({ provider: "kind", kubernetesVersion: "v1.34.4", workers: 0 }),
@@ -102,7 +105,9 @@ export const configSchema = z.strictObject({
   terraform: z
     .strictObject({ binary: z.enum(["auto", "terraform", "tofu"]).default("auto") })
     .default({ binary: "auto" }),
-  apps: z.record(name, appSchema).refine((apps) => Object.keys(apps).length > 0, "must list at least one app"),
+  apps: z
+    .record(name, appSchema)
+    .refine((apps) => Object.keys(apps).length > 0, "must list at least one app"),
   environments: z
     .record(name, z.discriminatedUnion("type", [localEnvironmentSchema, awsEnvironmentSchema]))
     .refine((envs) => envs.local?.type === "local", "must define `local` with type: local"),

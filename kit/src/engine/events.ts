@@ -32,7 +32,14 @@ export type KitEvent =
   | { type: "step-skipped"; time: number; step: string; reason: string }
   | { type: "step-cleanup"; time: number; step: string; ok: boolean; message?: string }
   | { type: "plan-output"; time: number; key: string; label: string; value: string }
-  | { type: "plan-finished"; time: number; plan: string; ok: boolean; cancelled: boolean; durationMs: number };
+  | {
+      type: "plan-finished";
+      time: number;
+      plan: string;
+      ok: boolean;
+      cancelled: boolean;
+      durationMs: number;
+    };
 
 /** KitEventType names one kind of event. */
 export type KitEventType = KitEvent["type"];

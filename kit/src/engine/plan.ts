@@ -42,10 +42,12 @@ export interface Step<T = unknown> {
 /** Plan is a named set of steps forming a directed acyclic graph through `needs`. */
 export interface Plan {
   name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a plan's steps each return a different type.
   steps: Step<any>[];
 }
 
 /** definePlan checks a plan's graph (unique ids, known needs, no cycles) and returns it. */
+// biome-ignore lint/suspicious/noExplicitAny: a plan's steps each return a different type.
 export function definePlan(name: string, steps: Step<any>[]): Plan {
   const ids = new Set<string>();
   for (const step of steps) {

@@ -1,4 +1,4 @@
-import { CancelledError, ExternalToolError, KitError, errorMessage } from "../errors.ts";
+import { CancelledError, ExternalToolError, errorMessage, KitError } from "../errors.ts";
 import type { ErrorInfo, EventSink, KitEvent } from "./events.ts";
 import type { Plan, Step, StepContext } from "./plan.ts";
 
@@ -39,7 +39,12 @@ export function toErrorInfo(err: unknown): ErrorInfo {
     };
   }
   if (err instanceof KitError) {
-    return { kind: err.kind, message: err.message, hint: err.hint, stack: err.kind === "bug" ? err.stack : undefined };
+    return {
+      kind: err.kind,
+      message: err.message,
+      hint: err.hint,
+      stack: err.kind === "bug" ? err.stack : undefined,
+    };
   }
   return { kind: "bug", message: errorMessage(err), stack: err instanceof Error ? err.stack : undefined };
 }
@@ -254,11 +259,22 @@ export class PlanRun {
       this.needsCleanup.delete(step.id);
       this.results.set(step.id, value);
       this.status.set(step.id, "succeeded");
-      this.emit({ type: "step-succeeded", time: this.now(), step: step.id, changed: true, summary: step.summarize?.(value) });
+      this.emit({
+        type: "step-succeeded",
+        time: this.now(),
+        step: step.id,
+        changed: true,
+        summary: step.summarize?.(value),
+      });
     } catch (err) {
       if (this.cancelled || err instanceof CancelledError) {
         this.status.set(step.id, "skipped");
-        this.emit({ type: "step-skipped", time: this.now(), step: step.id, reason: "cancelled while running" });
+        this.emit({
+          type: "step-skipped",
+          time: this.now(),
+          step: step.id,
+          reason: "cancelled while running",
+        });
         return;
       }
       this.errors.set(step.id, err);
@@ -278,7 +294,13 @@ export class PlanRun {
       await step.cleanup(ctx);
       this.emit({ type: "step-cleanup", time: this.now(), step: step.id, ok: true });
     } catch (err) {
-      this.emit({ type: "step-cleanup", time: this.now(), step: step.id, ok: false, message: errorMessage(err) });
+      this.emit({
+        type: "step-cleanup",
+        time: this.now(),
+        step: step.id,
+        ok: false,
+        message: errorMessage(err),
+      });
     }
   }
 

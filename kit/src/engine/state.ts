@@ -51,7 +51,10 @@ export function reducePlanState(state: PlanState, event: KitEvent): PlanState {
         startedAt: event.time,
         order: event.steps.map((s) => s.id),
         steps: Object.fromEntries(
-          event.steps.map((s) => [s.id, { id: s.id, title: s.title, needs: s.needs, status: "pending", logs: [] }]),
+          event.steps.map((s) => [
+            s.id,
+            { id: s.id, title: s.title, needs: s.needs, status: "pending", logs: [] },
+          ]),
         ),
         outputs: [],
       };
@@ -84,7 +87,12 @@ export function reducePlanState(state: PlanState, event: KitEvent): PlanState {
         summary: event.summary,
       }));
     case "step-failed":
-      return updateStep(state, event.step, (s) => ({ ...s, status: "failed", endedAt: event.time, error: event.error }));
+      return updateStep(state, event.step, (s) => ({
+        ...s,
+        status: "failed",
+        endedAt: event.time,
+        error: event.error,
+      }));
     case "step-skipped":
       return updateStep(state, event.step, (s) => ({
         ...s,
@@ -97,10 +105,16 @@ export function reducePlanState(state: PlanState, event: KitEvent): PlanState {
     case "plan-output":
       return {
         ...state,
-        outputs: [...state.outputs.filter((o) => o.key !== event.key), { key: event.key, label: event.label, value: event.value }],
+        outputs: [
+          ...state.outputs.filter((o) => o.key !== event.key),
+          { key: event.key, label: event.label, value: event.value },
+        ],
       };
     case "plan-finished":
-      return { ...state, finished: { ok: event.ok, cancelled: event.cancelled, durationMs: event.durationMs } };
+      return {
+        ...state,
+        finished: { ok: event.ok, cancelled: event.cancelled, durationMs: event.durationMs },
+      };
   }
 }
 

@@ -102,7 +102,11 @@ function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
  * A non-zero exit, a timeout or a failure to start throws ExternalToolError (unless allowFailure);
  * cancellation throws CancelledError after the process tree is gone.
  */
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function run(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const command = prettyCommand(file, args);
   if (options.signal?.aborted) throw new CancelledError(`cancelled before running: ${command}`);
   const tailLimit = options.tailLines ?? 30;
@@ -199,32 +203,26 @@ export async function startBackground(
   args: readonly string[],
   options: { logFile: string; env?: Record<string, string | undefined>; cwd?: string },
 ): Promise<BackgroundProcess> {
-  const { openSync, closeSync } = await import("node:fs");
-  const fd = openSync(options.logFile, "a");
-  try {
-    const child = execa(file, [...args], {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      cleanup: false,
-      stdin: "ignore",
-      stdout: fd,
-      stderr: fd,
-      reject: false,
+  const child = execa(file, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    cleanup: false,
+    stdin: "ignore",
+    stdout: { file: options.logFile, append: true },
+    stderr: { file: options.logFile, append: true },
+    reject: false,
+  });
+  child.catch(() => undefined);
+  child.unref();
+  if (child.pid === undefined) {
+    throw new ExternalToolError(`${file} could not be started`, {
+      command: prettyCommand(file, args),
+      exitCode: undefined,
+      outputTail: [],
     });
-    child.catch(() => undefined);
-    child.unref();
-    if (child.pid === undefined) {
-      throw new ExternalToolError(`${file} could not be started`, {
-        command: prettyCommand(file, args),
-        exitCode: undefined,
-        outputTail: [],
-      });
-    }
-    return { pid: child.pid, command: prettyCommand(file, args) };
-  } finally {
-    closeSync(fd);
   }
+  return { pid: child.pid, command: prettyCommand(file, args) };
 }
 
 /** which returns the absolute path of an executable on PATH (or in extraDirs first), or undefined. */

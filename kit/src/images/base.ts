@@ -83,7 +83,12 @@ export async function ensureBaseImage(
   }
 }
 
-async function debootstrapTarball(spec: BaseImageSpec, dir: string, tarball: string, options: StepOptions): Promise<void> {
+async function debootstrapTarball(
+  spec: BaseImageSpec,
+  dir: string,
+  tarball: string,
+  options: StepOptions,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(join(dir, ".tmp-base-"));
   const rootfs = join(work, "rootfs");
@@ -100,7 +105,12 @@ async function debootstrapTarball(spec: BaseImageSpec, dir: string, tarball: str
       },
     );
     // apt caches and lists are not part of a base image; each image runs `apt-get update` itself.
-    await run("sh", ["-c", 'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*', "sh", rootfs]);
+    await run("sh", [
+      "-c",
+      'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*',
+      "sh",
+      rootfs,
+    ]);
     const partial = join(work, "rootfs.tar.gz");
     await run("tar", ["--numeric-owner", "-C", rootfs, "-czf", partial, "."], {
       signal: options.signal,

@@ -56,6 +56,12 @@ export function goToolSpecs(versions: Versions = loadVersions()): Record<string,
         `-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=${k8sMinor(versions.kubernetes)}`,
       ],
     },
+    tofu: {
+      name: "tofu",
+      module: "github.com/opentofu/opentofu",
+      version: String(versions.opentofu ?? "v1.10.6"),
+      packages: [{ importPath: "github.com/opentofu/opentofu/cmd/tofu", binary: "tofu" }],
+    },
   };
 }
 

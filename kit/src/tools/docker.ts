@@ -76,7 +76,8 @@ export async function buildImage(req: DockerBuildRequest, options: CallOptions =
   if (req.dockerfile) args.push("-f", req.dockerfile);
   if (req.target) args.push("--target", req.target);
   for (const [k, v] of Object.entries(req.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
-  for (const [k, v] of Object.entries({ [KIT_LABEL]: "true", ...req.labels })) args.push("--label", `${k}=${v}`);
+  for (const [k, v] of Object.entries({ [KIT_LABEL]: "true", ...req.labels }))
+    args.push("--label", `${k}=${v}`);
   for (const [k, v] of Object.entries(req.contexts ?? {})) args.push("--build-context", `${k}=${v}`);
   args.push(req.context);
   await docker(args, { timeoutMs: 60 * 60_000, ...options });

@@ -96,7 +96,10 @@ export async function goVersionOf(go: string, signal?: AbortSignal): Promise<str
 /**
  * buildGoProgram builds spec's packages (or returns them from the cache) and returns the binaries.
  */
-export async function buildGoProgram(spec: GoBuildSpec, options: GoBuildOptions = {}): Promise<GoBuildResult> {
+export async function buildGoProgram(
+  spec: GoBuildSpec,
+  options: GoBuildOptions = {},
+): Promise<GoBuildResult> {
   const go = options.go ?? "go";
   const env = options.env ?? process.env;
   const goVersion = await goVersionOf(go, options.signal);
@@ -151,7 +154,10 @@ export async function buildGoProgram(spec: GoBuildSpec, options: GoBuildOptions 
 }
 
 /** listCachedBuilds returns the cache entries of one program, newest inputs first (for doctor). */
-export async function listCachedBuilds(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function listCachedBuilds(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
   const root = join(cacheDir(env), "go-builds", name);
   if (!existsSync(root)) return [];
   return (await readdir(root)).filter((entry) => !entry.startsWith(".tmp-"));

@@ -1,0 +1,97 @@
+/**
+ * main is kit's command line: it parses flags, builds the context, and hands each command to its
+ * module under cli/commands. Errors are printed here and nowhere else.
+ */
+import { delimiter } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { ExternalToolError, errorMessage, exitCodeFor, KitError } from "../errors.ts";
+import { binDir } from "../paths.ts";
+import { runDoctor } from "./commands/doctor.ts";
+import { runUp } from "./commands/up.ts";
+import { createCommandContext, type GlobalOptions } from "./context.ts";
+
+/** buildProgram declares every command and flag; `kit --help` is generated from it. */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command("kit")
+    .description(
+      "kit brings up a local copy of your EKS environment (kind, an AWS emulator, MongoDB, your Terraform and Helm charts),\n" +
+        "tests that rollouts lose no traffic, and promotes what passed to AWS.",
+    )
+    .version(process.env.npm_package_version ?? "0.1.0", "--version", "print kit's version")
+    .addOption(new Option("-c, --config <file>", "kit.config.yaml to use").env("KIT_CONFIG"))
+    .addOption(new Option("--json", "print engine events as JSON lines (machine-readable)").env("KIT_JSON"))
+    .addOption(
+      new Option(
+        "--plain",
+        "print plain timestamped lines instead of the terminal UI (default in CI and without a TTY)",
+      ),
+    )
+    .addOption(new Option("-v, --verbose", "print every log line of every step").env("KIT_VERBOSE"))
+    .showHelpAfterError("(run kit --help for usage)")
+    .exitOverride();
+
+  const context = (cmd: Command) => createCommandContext(cmd.optsWithGlobals<GlobalOptions>());
+
+  program
+    .command("doctor")
+    .description(
+      "check every tool kit drives (Docker engine, kind, helm, terraform or tofu, go, python) and their versions",
+    )
+    .option(
+      "--fix",
+      "install what is missing (Debian: apt, the Go module proxy, PyPI; never GitHub downloads)",
+    )
+    .action(async (opts: { fix?: boolean }, cmd: Command) => {
+      setExitCode(await runDoctor(context(cmd), Boolean(opts.fix)));
+    });
+
+  program
+    .command("up")
+    .description(
+      "bring the local environment up: installs missing tools, then cluster, registry, emulator, database, images, Terraform, charts",
+    )
+    .addOption(new Option("--env <name>", "environment to bring up").default("local"))
+    .addOption(new Option("--only <apps>", "comma-separated apps to build and deploy (default: all)"))
+    .action(async (opts: { env: string; only?: string }, cmd: Command) => {
+      setExitCode(await runUp(context(cmd), opts));
+    });
+
+  return program;
+}
+
+/** main runs kit with argv (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  // kit's own tools (kind, helm, tofu, go) come first on PATH for everything kit runs.
+  process.env.PATH = [binDir(), process.env.PATH].filter(Boolean).join(delimiter);
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    printError(err, Boolean(program.opts<GlobalOptions>().verbose));
+    return exitCodeFor(err);
+  }
+}
+
+/** printError writes an error for a person: message, command and output for tools, hint; stack only for bugs. */
+export function printError(err: unknown, verbose: boolean): void {
+  const lines: string[] = [];
+  lines.push(`error: ${errorMessage(err)}`);
+  if (err instanceof ExternalToolError) {
+    lines.push(`  command: ${err.command}${err.exitCode === undefined ? "" : ` (exit ${err.exitCode})`}`);
+    for (const line of err.outputTail.slice(-15)) lines.push(`  | ${line}`);
+  }
+  if (err instanceof KitError && err.hint) lines.push(`hint: ${err.hint}`);
+  const isBug = !(err instanceof KitError) || err.kind === "bug";
+  if (isBug) {
+    if (verbose && err instanceof Error && err.stack) lines.push(err.stack);
+    else lines.push("This looks like a bug in kit; run again with --verbose for the stack trace.");
+  }
+  process.stderr.write(`${lines.join("\n")}\n`);
+}
