@@ -1,0 +1,151 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  APPS,
+  appContainer,
+  byKind,
+  envOf,
+  type FAULTS,
+  helmBinary,
+  kinds,
+  renderChart,
+  renderError,
+} from "./helm.ts";
+
+beforeAll(async () => {
+  await helmBinary();
+}, 30 * 60_000);
+
+describe("values schema", () => {
+  it("rejects a misspelt value", async () => {
+    const error = await renderError({ chart: "go-app", set: { "service.replicaCont": 3 } });
+    expect(error).toContain("additional properties 'replicaCont' not allowed");
+  });
+
+  it("rejects unknown top-level keys of an app chart", async () => {
+    const error = await renderError({ chart: "node-app", set: { replicaCount: 3 } });
+    expect(error).toContain("additional properties 'replicaCount' not allowed");
+  });
+
+  it("rejects the latest tag", async () => {
+    const error = await renderError({ chart: "go-app", set: { "service.image.tag": "latest" } });
+    expect(error).toContain("/image/tag");
+  });
+
+  it("rejects a malformed digest", async () => {
+    const error = await renderError({ chart: "go-app", set: { "service.image.digest": "sha256:abc" } });
+    expect(error).toContain("/image/digest");
+  });
+
+  it("rejects an unknown fault", async () => {
+    const error = await renderError({ chart: "go-app", set: { "service.faults.onSigterm": "crash" } });
+    expect(error).toContain("/faults/onSigterm");
+  });
+});
+
+describe("guardrails refuse values that would drop traffic", () => {
+  const local = ["values-local.yaml"];
+  it.each([
+    [
+      "maxUnavailable above 0",
+      { "service.deployment.strategy.rollingUpdate.maxUnavailable": 1 },
+      "maxUnavailable is 1",
+    ],
+    ["no surge", { "service.deployment.strategy.rollingUpdate.maxSurge": 0 }, "maxSurge is 0"],
+    [
+      "no readiness probe",
+      { "service.probes.readiness.enabled": false },
+      "probes.readiness.enabled is false",
+    ],
+    ["no preStop", { "service.lifecycle.preStop.enabled": false }, "lifecycle.preStop.enabled is false"],
+    ["fault injection", { "service.faults.onSigterm": "exit" }, 'faults.onSigterm is "exit"'],
+    ["a grace period within the budget", { "service.terminationGracePeriodSeconds": 40 }, "must exceed"],
+    [
+      "a shutdown timeout below the longest request",
+      { "service.app.maxRequestMs": 30000 },
+      "below app.maxRequestMs",
+    ],
+  ])("%s", async (_name, set, message) => {
+    const error = await renderError({ chart: "go-app", values: local, set });
+    expect(error).toContain(message);
+    expect(error).toContain("guardrails.enforce");
+  });
+
+  it.each([
+    [
+      "a deregistration delay shorter than the drain",
+      { "service.ingress.alb.deregistrationDelaySeconds": 20 },
+      "is below",
+    ],
+    [
+      "a deregistration delay beyond the grace period",
+      { "service.ingress.alb.deregistrationDelaySeconds": 61 },
+      "exceeds",
+    ],
+    [
+      "an ALB idle timeout below the WebSocket ping",
+      { "service.ingress.alb.idleTimeoutSeconds": 5 },
+      "idleTimeoutSeconds",
+    ],
+  ])("on EKS: %s", async (_name, set, message) => {
+    const error = await renderError({ chart: "go-app", values: ["values-eks.yaml"], set });
+    expect(error).toContain(message);
+  });
+
+  it("refuses a database egress rule without destinations (it would allow everything)", async () => {
+    const error = await renderError({
+      chart: "node-app",
+      values: ["values-local.yaml"],
+      set: { "service.networkPolicy.database.cidrs": "null" },
+    });
+    expect(error).toContain("networkPolicy.database.cidrs and .peers are empty");
+  });
+});
+
+describe.each(APPS)("%s fault values (kit rollout's has-teeth tests)", (app) => {
+  const render = (fault: (typeof FAULTS)[number]) =>
+    renderChart({ chart: app, values: ["values-local.yaml", `ci/faults/${fault}.yaml`] });
+
+  it("no-prestop renders no lifecycle hook", async () => {
+    expect(appContainer(await render("no-prestop")).lifecycle).toBeUndefined();
+  });
+
+  it("no-readiness renders no readiness probe (startup and liveness stay)", async () => {
+    const c = appContainer(await render("no-readiness"));
+    expect(c.readinessProbe).toBeUndefined();
+    expect(c.livenessProbe).toBeDefined();
+  });
+
+  it("exit-on-sigterm sets FAULT_ON_SIGTERM=exit", async () => {
+    expect(envOf(appContainer(await render("exit-on-sigterm"))).FAULT_ON_SIGTERM?.value).toBe("exit");
+  });
+
+  it("ignore-sigterm sets FAULT_ON_SIGTERM=ignore", async () => {
+    expect(envOf(appContainer(await render("ignore-sigterm"))).FAULT_ON_SIGTERM?.value).toBe("ignore");
+  });
+
+  it("short-grace kills before preStop + drain + the longest request", async () => {
+    const objects = await render("short-grace");
+    const c = appContainer(objects);
+    const e = envOf(c);
+    const grace = byKind(objects, "Deployment").spec.template.spec.terminationGracePeriodSeconds;
+    const needed =
+      c.lifecycle.preStop.sleep.seconds +
+      (Number(e.DRAIN_DELAY_MS?.value) + Number(e.MAX_SLOW_MS?.value)) / 1000;
+    expect(grace).toBeLessThan(needed);
+  });
+
+  it("max-unavailable-one-replica runs one pod that can go before its replacement", async () => {
+    const objects = await render("max-unavailable-one-replica");
+    const d = byKind(objects, "Deployment");
+    expect(d.spec.replicas).toBe(1);
+    expect(d.spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+    expect(kinds(objects)).not.toContain("PodDisruptionBudget");
+  });
+
+  it("each fault changes only what it names: the correct values carry none of them", async () => {
+    const c = appContainer(await renderChart({ chart: app, values: ["values-local.yaml"] }));
+    expect(c.lifecycle.preStop.sleep).toBeDefined();
+    expect(c.readinessProbe).toBeDefined();
+    expect(envOf(c).FAULT_ON_SIGTERM).toBeUndefined();
+  });
+});
