@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { specHash } from "./container.ts";
+import { chooseDatabaseProvider } from "./index.ts";
+import { databaseNames, mongoUrl } from "./running.ts";
+
+describe("chooseDatabaseProvider", () => {
+  it("follows the image source for auto", () => {
+    expect(chooseDatabaseProvider("auto", "upstream", {})).toBe("mongo");
+    expect(chooseDatabaseProvider("auto", "build", {})).toBe("ferretdb");
+  });
+  it("lets KIT_DATABASE_PROVIDER override the setting", () => {
+    expect(chooseDatabaseProvider("mongo", "upstream", { KIT_DATABASE_PROVIDER: "ferretdb" })).toBe(
+      "ferretdb",
+    );
+  });
+  it("refuses mongo when images are built locally and no image is given", () => {
+    expect(() => chooseDatabaseProvider("mongo", "build", {})).toThrow(/official mongo image/);
+    expect(chooseDatabaseProvider("mongo", "build", { KIT_DATABASE_IMAGE: "my/mongo:8" })).toBe("mongo");
+  });
+  it("names the bad value", () => {
+    expect(() => chooseDatabaseProvider("auto", "build", { KIT_DATABASE_PROVIDER: "postgres" })).toThrow(
+      /KIT_DATABASE_PROVIDER=postgres/,
+    );
+  });
+});
+
+describe("names and urls", () => {
+  it("puts the project in container and volume names", () => {
+    expect(databaseNames("shop", "ferretdb")).toEqual({
+      container: "kit-shop-database",
+      volume: "kit-shop-database-ferretdb",
+    });
+    expect(mongoUrl("127.0.0.1", 32768, "app")).toBe("mongodb://127.0.0.1:32768/app?directConnection=true");
+  });
+  it("changes the reuse hash with the inputs but not with the wait settings", () => {
+    const spec = { name: "a", image: "i:1", project: "p", component: "database", port: 27017 };
+    expect(specHash(spec)).toBe(specHash({ ...spec, startupTimeoutMs: 5 }));
+    expect(specHash(spec)).not.toBe(specHash({ ...spec, image: "i:2" }));
+  });
+});
