@@ -1,0 +1,3 @@
+module kit.local/kind/kindnetd
+
+go 1.24

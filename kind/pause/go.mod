@@ -1,0 +1,3 @@
+module kit.local/kind/pause
+
+go 1.24

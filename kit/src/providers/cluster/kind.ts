@@ -1,0 +1,221 @@
+/**
+ * kind is kit's default cluster provider: a kind cluster from the node image kit resolved
+ * (upstream kindest/node or the one kit built), with the config in `kind/cluster/kind-config.yaml`
+ * plus what kit.config.yaml decides (name, port mappings for app NodePorts, workers). ensure is
+ * idempotent: an existing cluster is reused (stopped node containers are started again), and a
+ * failed `kind create cluster` leaves nothing behind (kind deletes what it made).
+ */
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { parse, stringify } from "yaml";
+import { KitError } from "../../errors.ts";
+import { run } from "../../exec/index.ts";
+import { KIND_DIR } from "../../images/node/parts.ts";
+import { cacheDir } from "../../paths.ts";
+import { ensureGoTool } from "../../tools/catalog.ts";
+import { docker } from "../../tools/docker.ts";
+import { listNodes, waitForReadyNodes } from "./kube.ts";
+import type { ClusterProvider, ClusterRef, EnsureOptions, EnsureResult, NodeState } from "./types.ts";
+
+/** PortMapping publishes a node port on the host (kind extraPortMappings). */
+export interface PortMapping {
+  containerPort: number;
+  hostPort: number;
+  listenAddress?: string;
+  protocol?: "TCP" | "UDP" | "SCTP";
+}
+
+/** KindClusterOptions configure one kind cluster. */
+export interface KindClusterOptions {
+  /** kind cluster name; the kubeconfig context is `kind-<name>`. Default "kit". */
+  name?: string;
+  /** Node image (from ensureNodeImage). Required for ensure. */
+  nodeImage?: string;
+  /** Default ~/.cache/kit/kind/<name>/kubeconfig (kit never edits ~/.kube/config unasked). */
+  kubeconfigPath?: string;
+  workers?: number;
+  portMappings?: PortMapping[];
+  /** Default kind/cluster/kind-config.yaml. */
+  configTemplate?: string;
+  /** The kind binary; default kit's own build (ensureGoTool("kind")). */
+  kindBinary?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** KIND_CONFIG_TEMPLATE is the kind config every kit cluster starts from. */
+export const KIND_CONFIG_TEMPLATE = join(KIND_DIR, "cluster", "kind-config.yaml");
+
+interface KindNode {
+  role: string;
+  image?: string;
+  labels?: Record<string, string>;
+  extraPortMappings?: PortMapping[];
+  [key: string]: unknown;
+}
+
+/** renderKindConfig fills the template with the cluster's name, image, port mappings and workers. */
+export function renderKindConfig(
+  template: string,
+  options: Required<Pick<KindClusterOptions, "name">> & KindClusterOptions,
+): string {
+  const config = parse(template) as { name?: string; nodes?: KindNode[]; [key: string]: unknown };
+  config.name = options.name;
+  const nodes: KindNode[] = config.nodes?.length ? config.nodes : [{ role: "control-plane" }];
+  const controlPlane = nodes.find((n) => n.role === "control-plane");
+  if (!controlPlane) throw new KitError("user", `${KIND_CONFIG_TEMPLATE} has no control-plane node`);
+  if (options.portMappings?.length) {
+    controlPlane.extraPortMappings = [
+      ...(controlPlane.extraPortMappings ?? []),
+      ...options.portMappings.map((p) => ({ listenAddress: "127.0.0.1", protocol: "TCP" as const, ...p })),
+    ];
+  }
+  const workers = nodes.filter((n) => n.role === "worker").length;
+  for (let i = workers; i < (options.workers ?? 0); i++) nodes.push({ role: "worker" });
+  if (options.nodeImage) for (const n of nodes) n.image = options.nodeImage;
+  config.nodes = nodes;
+  return stringify(config);
+}
+
+/** KindCluster manages one kind cluster. */
+export class KindCluster implements ClusterProvider {
+  readonly kind = "kind" as const;
+  readonly name: string;
+  private readonly options: KindClusterOptions;
+  private readonly kubeconfigPath: string;
+
+  constructor(options: KindClusterOptions = {}) {
+    this.options = options;
+    this.name = options.name ?? "kit";
+    this.kubeconfigPath =
+      options.kubeconfigPath ?? join(cacheDir(options.env), "kind", this.name, "kubeconfig");
+  }
+
+  /** ref returns the kubeconfig file kind writes and the `kind-<name>` context. */
+  ref(): ClusterRef {
+    return { kubeconfigPath: this.kubeconfigPath, context: `kind-${this.name}` };
+  }
+
+  private async kindBin(signal?: AbortSignal): Promise<string> {
+    return this.options.kindBinary ?? (await ensureGoTool("kind", { signal, env: this.options.env }));
+  }
+
+  private async kindRun(args: string[], options: EnsureOptions & { timeoutMs?: number } = {}) {
+    return run(await this.kindBin(options.signal), args, {
+      signal: options.signal,
+      onLine: options.onLine,
+      timeoutMs: options.timeoutMs ?? 10 * 60_000,
+      hint: "kind failed; its output above says why. `docker ps -a --filter label=io.x-k8s.kind.cluster` shows its node containers.",
+    });
+  }
+
+  /** exists says whether kind knows a cluster with this name. */
+  async exists(signal?: AbortSignal): Promise<boolean> {
+    const { stdout } = await this.kindRun(["get", "clusters"], { signal, timeoutMs: 60_000 });
+    return stdout.split("\n").some((l) => l.trim() === this.name);
+  }
+
+  /** nodeContainers returns the Docker containers of this cluster's nodes with their state. */
+  async nodeContainers(signal?: AbortSignal): Promise<{ name: string; state: string; image: string }[]> {
+    const out = await docker(
+      [
+        "ps",
+        "-a",
+        "--filter",
+        `label=io.x-k8s.kind.cluster=${this.name}`,
+        "--format",
+        "{{.Names}}\t{{.State}}\t{{.Image}}",
+      ],
+      { signal },
+    );
+    return out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => {
+        const [name = "", state = "", image = ""] = l.split("\t");
+        return { name, state, image };
+      });
+  }
+
+  /** nodes lists the Kubernetes nodes (each one is a Docker container of the same name). */
+  async nodes(signal?: AbortSignal): Promise<NodeState[]> {
+    signal?.throwIfAborted();
+    return (await listNodes(this.ref())).map((n) => ({ ...n, container: n.name }));
+  }
+
+  /** ensure creates the cluster unless it exists, then waits until every node is Ready. */
+  async ensure(options: EnsureOptions = {}): Promise<EnsureResult> {
+    const started = Date.now();
+    const expected = 1 + (this.options.workers ?? 0);
+    let created = false;
+    let nodeImage = this.options.nodeImage;
+    await mkdir(dirname(this.kubeconfigPath), { recursive: true });
+    if (await this.exists(options.signal)) {
+      const containers = await this.nodeContainers(options.signal);
+      for (const c of containers.filter((c) => c.state !== "running")) {
+        options.onLine?.(`starting stopped kind node ${c.name}`);
+        await docker(["start", c.name], { signal: options.signal });
+      }
+      nodeImage = containers[0]?.image ?? nodeImage;
+      if (this.options.nodeImage && nodeImage && nodeImage !== this.options.nodeImage) {
+        options.onLine?.(
+          `kind cluster ${this.name} runs ${nodeImage}, not ${this.options.nodeImage}; reusing it (run \`kit down\` to recreate)`,
+        );
+      }
+      await this.kindRun(
+        ["export", "kubeconfig", "--name", this.name, "--kubeconfig", this.kubeconfigPath],
+        options,
+      );
+    } else {
+      if (!this.options.nodeImage)
+        throw new KitError("bug", "KindCluster.ensure needs options.nodeImage to create a cluster");
+      const template = await readFile(this.options.configTemplate ?? KIND_CONFIG_TEMPLATE, "utf8");
+      const configPath = join(dirname(this.kubeconfigPath), "kind-config.yaml");
+      await writeFile(configPath, renderKindConfig(template, { ...this.options, name: this.name }));
+      await this.kindRun(
+        [
+          "create",
+          "cluster",
+          "--name",
+          this.name,
+          "--image",
+          this.options.nodeImage,
+          "--config",
+          configPath,
+          "--kubeconfig",
+          this.kubeconfigPath,
+          "--wait",
+          "0s",
+        ],
+        { ...options, timeoutMs: 15 * 60_000 },
+      );
+      created = true;
+    }
+    const createSeconds = (Date.now() - started) / 1000;
+    const readyStarted = Date.now();
+    const ready = await waitForReadyNodes(
+      this.ref(),
+      expected,
+      options.readyTimeoutMs ?? 5 * 60_000,
+      options.signal,
+    );
+    return {
+      name: this.name,
+      ...this.ref(),
+      created,
+      nodeImage,
+      nodes: ready.map((n) => ({ ...n, container: n.name })),
+      createSeconds,
+      readySeconds: (Date.now() - readyStarted) / 1000,
+    };
+  }
+
+  /** delete removes the cluster's node containers and its kubeconfig entry (no-op when absent). */
+  async delete(signal?: AbortSignal): Promise<void> {
+    if (!(await this.exists(signal))) return;
+    await this.kindRun(["delete", "cluster", "--name", this.name, "--kubeconfig", this.kubeconfigPath], {
+      signal,
+      timeoutMs: 5 * 60_000,
+    });
+    await rm(join(dirname(this.kubeconfigPath), "kind-config.yaml"), { force: true });
+  }
+}

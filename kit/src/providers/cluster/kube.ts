@@ -1,0 +1,93 @@
+/**
+ * kube holds the Kubernetes API calls the cluster providers share, through
+ * @kubernetes/client-node with an explicit kubeconfig file and context (never the user's current
+ * context by accident).
+ */
+import * as k8s from "@kubernetes/client-node";
+import { KitError } from "../../errors.ts";
+import type { ClusterRef, NodeState } from "./types.ts";
+
+/** loadKubeConfig loads ref's kubeconfig file and selects its context, failing with the fix. */
+export function loadKubeConfig(ref: ClusterRef): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromFile(ref.kubeconfigPath);
+  } catch (err) {
+    throw new KitError("user", `cannot read the kubeconfig ${ref.kubeconfigPath}`, {
+      hint: "Run `kit up` to create the cluster, or point cluster.kubeconfig at a readable file.",
+      cause: err,
+    });
+  }
+  if (!kc.getContextObject(ref.context)) {
+    throw new KitError("user", `the kubeconfig ${ref.kubeconfigPath} has no context ${ref.context}`, {
+      hint: `Contexts in it: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(", ") || "none"
+      }.`,
+    });
+  }
+  kc.setCurrentContext(ref.context);
+  return kc;
+}
+
+/** listNodes returns every node with its Ready condition. */
+export async function listNodes(ref: ClusterRef): Promise<NodeState[]> {
+  const api = loadKubeConfig(ref).makeApiClient(k8s.CoreV1Api);
+  const list = await api.listNode();
+  return list.items.map((n) => ({
+    name: n.metadata?.name ?? "",
+    ready: (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+  }));
+}
+
+/** waitForReadyNodes polls until at least `expected` nodes exist and all are Ready. */
+export async function waitForReadyNodes(
+  ref: ClusterRef,
+  expected: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<NodeState[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: NodeState[] = [];
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    signal?.throwIfAborted();
+    try {
+      last = await listNodes(ref);
+      if (last.length >= expected && last.every((n) => n.ready)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  const state =
+    last.map((n) => `${n.name}=${n.ready ? "Ready" : "NotReady"}`).join(", ") || "no nodes listed";
+  throw new KitError(
+    "external",
+    `cluster nodes not Ready after ${Math.round(timeoutMs / 1000)} s (${state})`,
+    {
+      hint: `Inspect with \`kubectl --kubeconfig ${ref.kubeconfigPath} --context ${ref.context} describe nodes\` and \`kubectl -n kube-system get pods\`.`,
+      cause: lastError,
+    },
+  );
+}
+
+/** applyConfigMap creates or replaces a ConfigMap. */
+export async function applyConfigMap(
+  ref: ClusterRef,
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+): Promise<void> {
+  const api = loadKubeConfig(ref).makeApiClient(k8s.CoreV1Api);
+  const body: k8s.V1ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data };
+  try {
+    await api.readNamespacedConfigMap({ name, namespace });
+    await api.replaceNamespacedConfigMap({ name, namespace, body });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 404) throw err;
+    await api.createNamespacedConfigMap({ namespace, body });
+  }
+}
