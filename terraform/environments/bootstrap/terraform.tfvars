@@ -1,0 +1,1 @@
+state_bucket = "kit-terraform-state-000000000000"

@@ -1,0 +1,221 @@
+# The dev and prod environments compose the same modules; only terraform.tfvars and the backend differ.
+locals {
+  name         = "${var.project}-${var.environment}"
+  cluster_name = local.name
+  namespace    = "apps"
+
+  app_alarms = merge([for app, suffix in var.alb_arn_suffixes : {
+    "${app}-alb-5xx" = {
+      description         = "${app}: targets answered 5xx"
+      namespace           = "AWS/ApplicationELB"
+      metric_name         = "HTTPCode_Target_5XX_Count"
+      dimensions          = { LoadBalancer = suffix }
+      statistic           = "Sum"
+      threshold           = 5
+      comparison_operator = "GreaterThanThreshold"
+      treat_missing_data  = "notBreaching"
+    }
+    "${app}-alb-latency" = {
+      description         = "${app}: p99-ish latency (average target response time) above 1 s"
+      namespace           = "AWS/ApplicationELB"
+      metric_name         = "TargetResponseTime"
+      dimensions          = { LoadBalancer = suffix }
+      threshold           = 1
+      comparison_operator = "GreaterThanThreshold"
+    }
+    "${app}-alb-unhealthy-hosts" = {
+      description         = "${app}: a target is unhealthy"
+      namespace           = "AWS/ApplicationELB"
+      metric_name         = "UnHealthyHostCount"
+      dimensions          = { LoadBalancer = suffix }
+      statistic           = "Maximum"
+      threshold           = 0
+      comparison_operator = "GreaterThanThreshold"
+    }
+  }]...)
+}
+
+data "aws_caller_identity" "current" {}
+
+module "network" {
+  source = "../../modules/network"
+
+  name               = local.name
+  cidr               = var.vpc_cidr
+  azs                = var.azs
+  single_nat_gateway = var.single_nat_gateway
+  cluster_name       = local.cluster_name
+}
+
+module "ecr" {
+  source = "../../modules/ecr"
+
+  repositories = toset([for app in var.apps : "${var.project}/${app}"])
+}
+
+module "eks" {
+  source = "../../modules/eks"
+
+  cluster_name                 = local.cluster_name
+  kubernetes_version           = var.kubernetes_version
+  vpc_id                       = module.network.vpc_id
+  subnet_ids                   = module.network.private_subnet_ids
+  endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
+  node_groups                  = var.node_groups
+  admin_principals             = var.admin_principals
+  deploy_principals            = { ci = module.ci_deploy.role_arn }
+  app_namespaces               = [local.namespace]
+}
+
+module "database" {
+  source = "../../modules/database"
+
+  name                       = "${local.name}-orders"
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  allowed_security_group_ids = { eks-nodes = module.eks.node_security_group_id }
+  instance_class             = var.db_instance_class
+  instance_count             = var.db_instance_count
+  backup_retention_days      = var.db_backup_retention_days
+  deletion_protection        = var.db_deletion_protection
+}
+
+# CD: push images, read the database connection, deploy with Helm. Only jobs of the GitHub
+# environment named like this one (protected by required reviewers) can assume it.
+module "ci_deploy" {
+  source = "../../modules/iam"
+
+  name                 = "${local.name}-ci-deploy"
+  create_oidc_provider = var.create_github_oidc_provider
+  oidc_provider_arn    = var.github_oidc_provider_arn
+  github_repository    = var.github_repository
+  github_subjects      = ["environment:${var.environment}"]
+  policy_statements = [
+    {
+      sid       = "EcrLogin"
+      actions   = ["ecr:GetAuthorizationToken"]
+      resources = ["*"]
+    },
+    {
+      sid = "EcrPushPull"
+      actions = [
+        "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages",
+        "ecr:DescribeImageScanFindings",
+      ]
+      resources = values(module.ecr.repository_arns)
+    },
+    {
+      sid       = "EksKubeconfig"
+      actions   = ["eks:DescribeCluster"]
+      resources = [module.eks.cluster_arn]
+    },
+    {
+      sid       = "DatabaseConnection"
+      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      resources = [module.database.master_user_secret_arn]
+    },
+    {
+      sid       = "DatabaseSettings"
+      actions   = ["ssm:GetParameter"]
+      resources = ["arn:aws:ssm:${var.region}:${data.aws_caller_identity.current.account_id}:parameter${module.database.connection_parameter_name}"]
+    },
+  ]
+}
+
+# Terraform plan on pull requests and main: read-only, plus the state and its lock file.
+module "ci_plan" {
+  source = "../../modules/iam"
+
+  name                 = "${local.name}-ci-terraform-plan"
+  create_oidc_provider = false
+  oidc_provider_arn    = module.ci_deploy.oidc_provider_arn
+  github_repository    = var.github_repository
+  github_subjects      = ["pull_request", "ref:refs/heads/main"]
+  managed_policy_arns  = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  policy_statements = [
+    {
+      sid       = "StateList"
+      actions   = ["s3:ListBucket"]
+      resources = ["arn:aws:s3:::${var.state_bucket}"]
+    },
+    {
+      sid       = "StateReadAndLock"
+      actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      resources = ["arn:aws:s3:::${var.state_bucket}/${var.environment}/*"]
+    },
+    {
+      sid       = "StateKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [var.state_kms_key_arn]
+    },
+  ]
+}
+
+module "observability" {
+  source = "../../modules/observability"
+
+  name         = local.name
+  alarm_emails = var.alarm_emails
+  log_groups = {
+    "/aws/containerinsights/${local.cluster_name}/application" = var.app_log_retention_days
+    "/aws/containerinsights/${local.cluster_name}/dataplane"   = 30
+    "/aws/containerinsights/${local.cluster_name}/host"        = 30
+    "/aws/containerinsights/${local.cluster_name}/performance" = 30
+  }
+  alarms = merge(local.app_alarms, {
+    eks-failed-nodes = {
+      description         = "A node of ${local.cluster_name} is not Ready"
+      namespace           = "ContainerInsights"
+      metric_name         = "cluster_failed_node_count"
+      dimensions          = { ClusterName = local.cluster_name }
+      statistic           = "Maximum"
+      threshold           = 0
+      comparison_operator = "GreaterThanThreshold"
+    }
+    eks-node-cpu = {
+      description         = "Nodes of ${local.cluster_name} run hot: scale the node group"
+      namespace           = "ContainerInsights"
+      metric_name         = "node_cpu_utilization"
+      dimensions          = { ClusterName = local.cluster_name }
+      threshold           = 80
+      comparison_operator = "GreaterThanThreshold"
+    }
+    go-app-restarts = {
+      description         = "go-app containers restart (crash loop or failed liveness)"
+      namespace           = "ContainerInsights"
+      metric_name         = "pod_number_of_container_restarts"
+      dimensions          = { ClusterName = local.cluster_name, Namespace = local.namespace, PodName = "go-app" }
+      statistic           = "Maximum"
+      threshold           = 0
+      comparison_operator = "GreaterThanThreshold"
+      treat_missing_data  = "notBreaching"
+    }
+    node-app-restarts = {
+      description         = "node-app containers restart (crash loop or failed liveness)"
+      namespace           = "ContainerInsights"
+      metric_name         = "pod_number_of_container_restarts"
+      dimensions          = { ClusterName = local.cluster_name, Namespace = local.namespace, PodName = "node-app" }
+      statistic           = "Maximum"
+      threshold           = 0
+      comparison_operator = "GreaterThanThreshold"
+      treat_missing_data  = "notBreaching"
+    }
+    docdb-cpu = {
+      description         = "DocumentDB ${module.database.cluster_id} CPU above 80%"
+      namespace           = "AWS/DocDB"
+      metric_name         = "CPUUtilization"
+      dimensions          = { DBClusterIdentifier = module.database.cluster_id }
+      threshold           = 80
+      comparison_operator = "GreaterThanThreshold"
+    }
+    docdb-freeable-memory = {
+      description         = "DocumentDB ${module.database.cluster_id} below 256 MiB freeable memory"
+      namespace           = "AWS/DocDB"
+      metric_name         = "FreeableMemory"
+      dimensions          = { DBClusterIdentifier = module.database.cluster_id }
+      threshold           = 268435456
+      comparison_operator = "LessThanThreshold"
+    }
+  })
+}

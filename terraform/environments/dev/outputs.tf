@@ -1,0 +1,54 @@
+output "cluster_name" {
+  description = "EKS cluster name (aws eks update-kubeconfig --name <this> --region <region>)."
+  value       = module.eks.cluster_name
+}
+
+output "ecr_repository_urls" {
+  description = "ECR repository URL by name: the charts' image.registry/image.repository."
+  value       = module.ecr.repository_urls
+}
+
+output "ecr_registry" {
+  description = "ECR registry host of the account and region (values-eks.yaml image.registry)."
+  value       = "${module.ecr.registry_id}.dkr.ecr.${var.region}.amazonaws.com"
+}
+
+output "lb_controller_role_arn" {
+  description = "IRSA role of the AWS Load Balancer Controller."
+  value       = module.eks.lb_controller_role_arn
+}
+
+output "ci_deploy_role_arn" {
+  description = "Role the CD workflow assumes (GitHub environment var AWS_DEPLOY_ROLE_ARN)."
+  value       = module.ci_deploy.role_arn
+}
+
+output "ci_plan_role_arn" {
+  description = "Role the Terraform plan job assumes (GitHub var AWS_PLAN_ROLE_ARN)."
+  value       = module.ci_plan.role_arn
+}
+
+output "database_endpoint" {
+  description = "DocumentDB writer endpoint."
+  value       = module.database.endpoint
+}
+
+output "database_secret_arn" {
+  description = "Secrets Manager secret of the DocumentDB master credentials (AWS-managed, rotated)."
+  value       = module.database.master_user_secret_arn
+}
+
+output "database_connection_parameter" {
+  description = "SSM parameter with the connection settings (no credentials)."
+  value       = module.database.connection_parameter_name
+}
+
+output "private_subnet_cidrs" {
+  description = "Private subnet CIDRs (node-app's NetworkPolicy database egress)."
+  value       = module.network.private_subnet_cidrs
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the alarms."
+  value       = module.observability.topic_arn
+}

@@ -1,0 +1,23 @@
+environment        = "dev"
+region             = "eu-west-1"
+azs                = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+single_nat_gateway = true
+github_repository  = "kit-dev/kit"
+state_bucket       = "kit-terraform-state-000000000000"
+state_kms_key_arn  = "arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-0000-0000-000000000000"
+
+node_groups = {
+  default = {
+    instance_types = ["t3.large"]
+    capacity_type  = "SPOT"
+    min_size       = 2
+    max_size       = 4
+    desired_size   = 2
+  }
+}
+
+db_instance_class        = "db.t4g.medium"
+db_instance_count        = 1
+db_backup_retention_days = 7
+db_deletion_protection   = false
+app_log_retention_days   = 30

@@ -1,0 +1,148 @@
+variable "project" {
+  description = "Project name: prefix of every resource name and the Project tag."
+  type        = string
+  default     = "kit"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.project))
+    error_message = "project must be 2-16 lowercase letters, digits or dashes, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name: part of every resource name and the Environment tag."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "azs" {
+  description = "Availability zones of the region to use (three for prod)."
+  type        = list(string)
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC (its private /19s must match the node-app chart's NetworkPolicy CIDRs in values-eks.yaml)."
+  type        = string
+  default     = "10.0.0.0/16"
+}
+
+variable "single_nat_gateway" {
+  description = "One NAT gateway instead of one per zone (cheaper, not zone-failure tolerant)."
+  type        = bool
+}
+
+variable "apps" {
+  description = "Apps deployed to the cluster; each gets an ECR repository <project>/<app>."
+  type        = set(string)
+  default     = ["go-app", "node-app"]
+}
+
+variable "kubernetes_version" {
+  description = "Kubernetes minor version of the cluster."
+  type        = string
+  default     = "1.34"
+}
+
+variable "endpoint_public_access_cidrs" {
+  description = "CIDRs allowed to reach the cluster's public API endpoint (CI runners' egress, office VPN); empty: private only."
+  type        = list(string)
+  default     = []
+}
+
+variable "node_groups" {
+  description = "Managed node groups (see the eks module's node_groups)."
+  type = map(object({
+    instance_types             = list(string)
+    capacity_type              = optional(string, "ON_DEMAND")
+    min_size                   = number
+    max_size                   = number
+    desired_size               = number
+    disk_size_gib              = optional(number, 40)
+    max_unavailable_percentage = optional(number, 33)
+    labels                     = optional(map(string), {})
+  }))
+}
+
+variable "admin_principals" {
+  description = "IAM role ARNs given cluster-admin, by a static name."
+  type        = map(string)
+  default     = {}
+}
+
+variable "db_instance_class" {
+  description = "DocumentDB instance class."
+  type        = string
+}
+
+variable "db_instance_count" {
+  description = "DocumentDB instances (two or more for failover)."
+  type        = number
+}
+
+variable "db_backup_retention_days" {
+  description = "Days of DocumentDB automated backups."
+  type        = number
+}
+
+variable "db_deletion_protection" {
+  description = "Refuse to delete the DocumentDB cluster."
+  type        = bool
+}
+
+variable "github_repository" {
+  description = "GitHub repository (owner/name) whose workflows deploy this environment."
+  type        = string
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider here (false when another environment in the same account already has)."
+  type        = bool
+  default     = true
+}
+
+variable "github_oidc_provider_arn" {
+  description = "ARN of the account's existing GitHub OIDC provider, when create_github_oidc_provider is false."
+  type        = string
+  default     = null
+}
+
+variable "state_bucket" {
+  description = "S3 bucket holding this environment's Terraform state (the CI plan role reads it and writes its lock file)."
+  type        = string
+}
+
+variable "state_kms_key_arn" {
+  description = "KMS key of the state bucket (bootstrap output state_kms_key_arn); the CI plan role decrypts state and encrypts its lock file with it."
+  type        = string
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses notified by alarms."
+  type        = set(string)
+  default     = []
+}
+
+variable "app_log_retention_days" {
+  description = "Days application (access) logs are kept; PCI DSS asks for at least a year of audit trail."
+  type        = number
+}
+
+variable "alb_arn_suffixes" {
+  description = "ARN suffixes (app/<name>/<id>) of the apps' ALBs by app, known after the first deploy; each gets 5xx, latency and unhealthy-host alarms."
+  type        = map(string)
+  default     = {}
+}

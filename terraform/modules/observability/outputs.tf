@@ -1,0 +1,14 @@
+output "topic_arn" {
+  description = "ARN of the SNS topic alarms notify (subscribe pagers and chat integrations to it)."
+  value       = aws_sns_topic.this.arn
+}
+
+output "log_group_arns" {
+  description = "Log group ARN by name."
+  value       = { for name, g in aws_cloudwatch_log_group.this : name => g.arn }
+}
+
+output "alarm_arns" {
+  description = "Alarm ARN by name."
+  value       = { for name, a in aws_cloudwatch_metric_alarm.this : name => a.arn }
+}
