@@ -89,7 +89,7 @@ export function parseConfig(text: string, file: string): KitConfig {
       file,
       doc.errors.map((e) => ({
         path: "",
-        line: e.linePos?.[0]?.line,
+        line: counter.linePos(e.pos[0]).line,
         message: `YAML syntax: ${e.message.split("\n")[0]}`,
       })),
     );

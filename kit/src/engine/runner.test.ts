@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+import { UserError } from "../errors.ts";
+import type { KitEvent } from "./events.ts";
+import { definePlan, type Step } from "./plan.ts";
+import { runPlan } from "./runner.ts";
+import { PlanStore } from "./state.ts";
+
+/** A step that waits until released (or aborted), so tests control timing without sleeps. */
+function gatedStep(id: string, needs: string[] = [], log: string[] = []) {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const step: Step<string> = {
+    id,
+    title: id,
+    needs,
+    async apply(ctx) {
+      log.push(`start ${id}`);
+      await new Promise<void>((resolve, reject) => {
+        gate.then(resolve);
+        ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+      });
+      log.push(`end ${id}`);
+      return id;
+    },
+  };
+  return { step, release };
+}
+
+function collect(): { events: KitEvent[]; sink: (e: KitEvent) => void } {
+  const events: KitEvent[] = [];
+  return { events, sink: (e) => events.push(e) };
+}
+
+const timeOf = (events: KitEvent[], type: KitEvent["type"], step: string): number => {
+  const event = events.find((e) => e.type === type && "step" in e && e.step === step);
+  if (!event) throw new Error(`no ${type} for ${step}`);
+  return event.time;
+};
+
+describe("runPlan", () => {
+  it("runs independent steps concurrently: their running intervals overlap", async () => {
+    const slow = (id: string): Step<void> => ({
+      id,
+      title: id,
+      apply: () => new Promise((resolve) => setTimeout(resolve, 60)),
+    });
+    const { events, sink } = collect();
+    const result = await runPlan(definePlan("p", [slow("a"), slow("b"), slow("c")]), { sink });
+    expect(result.ok).toBe(true);
+    const intervals = ["a", "b", "c"].map((id) => [
+      timeOf(events, "step-started", id),
+      timeOf(events, "step-succeeded", id),
+    ]);
+    // Every step started before any step ended: all three ran at the same time.
+    const lastStart = Math.max(...intervals.map(([s]) => s as number));
+    const firstEnd = Math.min(...intervals.map(([, e]) => e as number));
+    expect(lastStart).toBeLessThan(firstEnd);
+  });
+
+  it("starts a step only after everything it needs has succeeded, and hands it their results", async () => {
+    const order: string[] = [];
+    const a = gatedStep("a", [], order);
+    const b = gatedStep("b", [], order);
+    const c: Step<string> = {
+      id: "c",
+      title: "c",
+      needs: ["a", "b"],
+      async apply(ctx) {
+        order.push("start c");
+        return `${ctx.resultOf<string>("a")}+${ctx.resultOf<string>("b")}`;
+      },
+    };
+    const { sink } = collect();
+    const running = runPlan(definePlan("p", [a.step, b.step, c]), { sink });
+    await new Promise((r) => setTimeout(r, 10));
+    a.release();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).not.toContain("start c");
+    b.release();
+    const result = await running;
+    expect(result.results.c).toBe("a+b");
+    expect(order.indexOf("start c")).toBeGreaterThan(order.indexOf("end b"));
+  });
+
+  it("respects a concurrency limit", async () => {
+    let running = 0;
+    let peak = 0;
+    const step = (id: string): Step<void> => ({
+      id,
+      title: id,
+      async apply() {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 15));
+        running--;
+      },
+    });
+    await runPlan(definePlan("p", ["a", "b", "c", "d"].map(step)), { sink: () => undefined, concurrency: 2 });
+    expect(peak).toBe(2);
+  });
+
+  it("a failed step skips its dependants, lets unrelated steps finish, and runs its cleanup", async () => {
+    const cleaned: string[] = [];
+    const failing: Step<void> = {
+      id: "cluster",
+      title: "cluster",
+      async apply() {
+        throw new UserError("port 5001 is taken", { hint: "free it" });
+      },
+      async cleanup() {
+        cleaned.push("cluster");
+      },
+    };
+    const dependant: Step<void> = { id: "deploy", title: "deploy", needs: ["cluster"], apply: async () => undefined };
+    const transitive: Step<void> = { id: "verify", title: "verify", needs: ["deploy"], apply: async () => undefined };
+    const unrelated: Step<void> = { id: "db", title: "db", apply: async () => undefined };
+    const { events, sink } = collect();
+    const result = await runPlan(definePlan("p", [failing, dependant, transitive, unrelated]), { sink });
+    expect(result.ok).toBe(false);
+    expect(result.statuses).toEqual({ cluster: "failed", deploy: "skipped", verify: "skipped", db: "succeeded" });
+    expect(cleaned).toEqual(["cluster"]);
+    const failed = events.find((e) => e.type === "step-failed");
+    expect(failed).toMatchObject({ error: { kind: "user", message: "port 5001 is taken", hint: "free it" } });
+    expect(events.find((e) => e.type === "step-skipped" && e.step === "deploy")).toMatchObject({
+      reason: "needs cluster, which failed",
+    });
+  });
+
+  it("cancellation aborts running steps, cleans them up, and skips pending ones", async () => {
+    const cleaned: string[] = [];
+    const a = gatedStep("a");
+    a.step.cleanup = async () => {
+      cleaned.push("a");
+    };
+    const b = gatedStep("b", ["a"]);
+    const controller = new AbortController();
+    const { events, sink } = collect();
+    const running = runPlan(definePlan("p", [a.step, b.step]), { sink, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    const result = await running;
+    expect(result.cancelled).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(result.statuses).toEqual({ a: "skipped", b: "skipped" });
+    expect(cleaned).toEqual(["a"]);
+    expect(events.at(-1)).toMatchObject({ type: "plan-finished", cancelled: true });
+    expect(events.some((e) => e.type === "step-cleanup" && e.step === "a" && e.ok)).toBe(true);
+  });
+
+  it("is idempotent: a second run whose checks hold changes nothing", async () => {
+    const world = new Set<string>();
+    let applies = 0;
+    const ensure = (id: string, needs: string[] = []): Step<string> => ({
+      id,
+      title: id,
+      needs,
+      async check() {
+        return world.has(id) ? { satisfied: true, value: id } : { satisfied: false };
+      },
+      async apply() {
+        applies++;
+        world.add(id);
+        return id;
+      },
+    });
+    const plan = definePlan("p", [ensure("a"), ensure("b", ["a"])]);
+    const first = collect();
+    await runPlan(plan, { sink: first.sink });
+    expect(applies).toBe(2);
+    const second = collect();
+    const result = await runPlan(plan, { sink: second.sink });
+    expect(result.ok).toBe(true);
+    expect(applies).toBe(2);
+    const succeeded = second.events.filter((e) => e.type === "step-succeeded");
+    expect(succeeded.map((e) => e.type === "step-succeeded" && e.changed)).toEqual([false, false]);
+  });
+
+  it("rejects plans with unknown needs or cycles", () => {
+    const s = (id: string, needs: string[]): Step<void> => ({ id, title: id, needs, apply: async () => undefined });
+    expect(() => definePlan("p", [s("a", ["nope"])])).toThrow(/unknown step "nope"/);
+    expect(() => definePlan("p", [s("a", ["b"]), s("b", ["a"])])).toThrow(/cycle/);
+    expect(() => definePlan("p", [s("a", []), s("a", [])])).toThrow(/used twice/);
+  });
+
+  it("feeds a store whose state matches the events", async () => {
+    const store = new PlanStore();
+    await runPlan(
+      definePlan("p", [
+        {
+          id: "a",
+          title: "A",
+          async apply(ctx) {
+            ctx.log("hello");
+            ctx.progress("half", 0.5);
+            ctx.output("url", "App", "http://localhost:30080");
+            return 1;
+          },
+        },
+      ]),
+      { sink: store.dispatch },
+    );
+    const state = store.getState();
+    expect(state.steps.a?.status).toBe("succeeded");
+    expect(state.steps.a?.logs.map((l) => l.line)).toEqual(["hello"]);
+    expect(state.outputs).toEqual([{ key: "url", label: "App", value: "http://localhost:30080" }]);
+    expect(state.finished?.ok).toBe(true);
+  });
+});
