@@ -6,7 +6,10 @@
  * (`k8s.io/api` ...) with the matching `v0.X.Y` release, and the version fields kubeadm checks are
  * stamped with `-ldflags -X`.
  */
-import type { GoBuildSpec } from "../../tools/go-build.ts";
+import { mkdir, rename, rm, symlink } from "node:fs/promises";
+import { join } from "node:path";
+import { binDir } from "../../paths.ts";
+import { buildGoProgram, type GoBuildOptions, type GoBuildSpec } from "../../tools/go-build.ts";
 
 /** KUBERNETES_STAGING_MODULES lists the staging modules `k8s.io/kubernetes` replaces with local paths. */
 export const KUBERNETES_STAGING_MODULES = [
@@ -81,4 +84,22 @@ export function kubernetesBuildSpec(version: string): GoBuildSpec {
     replaces,
     ldflags: [...stamp("k8s.io/component-base/version"), ...stamp("k8s.io/client-go/pkg/version")],
   };
+}
+
+/**
+ * ensureKubectl builds the Kubernetes components (or takes them from the cache; kubectl is part of
+ * the node image build) and links kubectl into kit's bin directory; it returns kubectl's path.
+ */
+export async function ensureKubectl(version: string, options: GoBuildOptions = {}): Promise<string> {
+  const result = await buildGoProgram(kubernetesBuildSpec(version), options);
+  const target = result.binaries.kubectl;
+  if (!target) throw new Error("the Kubernetes build produced no kubectl");
+  const dir = binDir(options.env);
+  await mkdir(dir, { recursive: true });
+  const link = join(dir, "kubectl");
+  const tmp = `${link}.tmp-${process.pid}`;
+  await rm(tmp, { force: true });
+  await symlink(target, tmp);
+  await rename(tmp, link);
+  return link;
 }

@@ -1,0 +1,123 @@
+/**
+ * cluster is what `kit up` / `kit down` call for the Kubernetes side of a local environment:
+ * ensureLocalCluster resolves the node image (upstream kindest/node or built by kit), starts the
+ * local registry, creates or reuses the kind cluster (or checks an existing context), wires the
+ * registry into it, and returns how to reach both; deleteLocalCluster undoes it.
+ */
+import { ensureNodeImage, type NodeImageResult } from "../../images/node/index.ts";
+import { ensureKubectl } from "../../images/node/kubernetes.ts";
+import type { ImageSource } from "../../images/source.ts";
+import { loadVersions } from "../../tools/catalog.ts";
+import { connectRegistry, deleteRegistry, ensureRegistry, type Registry } from "../registry/index.ts";
+import { ExistingCluster } from "./existing.ts";
+import { KindCluster, type PortMapping } from "./kind.ts";
+import type { ClusterProvider, EnsureResult } from "./types.ts";
+
+export { ExistingCluster, type ExistingClusterOptions } from "./existing.ts";
+export { KindCluster, type KindClusterOptions, type PortMapping, renderKindConfig } from "./kind.ts";
+export type { ClusterProvider, ClusterRef, EnsureOptions, EnsureResult, NodeState } from "./types.ts";
+
+/** LocalClusterOptions is what kit.config.yaml (cluster, registry, apps) decides. */
+export interface LocalClusterOptions {
+  /** images.source, resolved (resolveImageSource). */
+  source: ImageSource;
+  /** cluster.provider; default "kind". */
+  provider?: "kind" | "existing";
+  /** kind cluster name; default "kit". */
+  name?: string;
+  /** cluster.kubernetesVersion; default kit/versions.json. */
+  kubernetesVersion?: string;
+  /** cluster.workers; default 0. */
+  workers?: number;
+  /** One per app: the app's NodePort published on the same host port (apps.*.hostPort). */
+  portMappings?: PortMapping[];
+  /** kind: where kind writes the kubeconfig; existing: which kubeconfig to read. */
+  kubeconfigPath?: string;
+  /** existing: the context to use. */
+  context?: string;
+  /** registry.hostPort; default 5001. */
+  registryHostPort?: number;
+  /** Registry container name; default "kit-registry". */
+  registryName?: string;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** LocalCluster is everything `kit up` needs to deploy: cluster, registry, kubectl. */
+export interface LocalCluster {
+  provider: ClusterProvider;
+  cluster: EnsureResult;
+  /** The local registry (kind provider only; an existing cluster uses the images' own registry). */
+  registry?: Registry;
+  nodeImage?: NodeImageResult;
+  /** kit's own kubectl (built with the Kubernetes components), in kit's bin directory. */
+  kubectl?: string;
+}
+
+/** clusterProvider returns the provider object for the options, without touching anything. */
+export function clusterProvider(
+  options: Omit<LocalClusterOptions, "source"> & { nodeImage?: string },
+): ClusterProvider {
+  if (options.provider === "existing") {
+    return new ExistingCluster({
+      kubeconfigPath: options.kubeconfigPath,
+      context: options.context,
+      env: options.env,
+    });
+  }
+  return new KindCluster({
+    name: options.name,
+    nodeImage: options.nodeImage,
+    kubeconfigPath: options.kubeconfigPath,
+    workers: options.workers,
+    portMappings: options.portMappings,
+    env: options.env,
+  });
+}
+
+/** ensureLocalCluster makes (or reuses) the cluster and the registry and wires them together. */
+export async function ensureLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const progress = { signal: options.signal, onLine: options.onLine, env: options.env };
+  if (options.provider === "existing") {
+    const provider = clusterProvider(options);
+    return { provider, cluster: await provider.ensure(progress) };
+  }
+  const kubernetesVersion = options.kubernetesVersion ?? loadVersions().kubernetes;
+  const nodeImage = await ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
+  // In build mode kubectl was just built with the node image; upstream builds it on first use.
+  const kubectl = options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
+  const registry = await ensureRegistry({
+    ...progress,
+    source: options.source,
+    name: options.registryName,
+    hostPort: options.registryHostPort,
+  });
+  const provider = clusterProvider({ ...options, nodeImage: nodeImage.ref });
+  const cluster = await provider.ensure(progress);
+  await connectRegistry(
+    registry,
+    cluster.nodes.map((n) => n.container ?? n.name),
+    cluster,
+    options.signal,
+  );
+  return { provider, cluster, registry, nodeImage, kubectl };
+}
+
+/** deleteLocalCluster deletes the kind cluster and (unless keepRegistry) the registry container. */
+export async function deleteLocalCluster(
+  options: Pick<
+    LocalClusterOptions,
+    "provider" | "name" | "kubeconfigPath" | "registryName" | "env" | "signal"
+  > & {
+    keepRegistry?: boolean;
+  },
+): Promise<void> {
+  if (options.provider === "existing") return;
+  await new KindCluster({
+    name: options.name,
+    kubeconfigPath: options.kubeconfigPath,
+    env: options.env,
+  }).delete(options.signal);
+  if (!options.keepRegistry) await deleteRegistry(options.registryName, options.signal);
+}
