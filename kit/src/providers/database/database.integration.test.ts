@@ -2,14 +2,18 @@ import { MongoClient, MongoServerError } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensureBaseImage } from "../../images/base.ts";
 import { docker } from "../../tools/docker.ts";
-import { type RunningDatabase, startDatabase, startTestDatabase } from "./index.ts";
+import { type RunningDatabase, removeDatabases, startDatabase, startTestDatabase } from "./index.ts";
 
 // Runs the provider the image source switch picks: the official mongo image where Docker can pull,
 // FerretDB built from the Go module proxy where no registry answers (as on kit's build machine).
 describe("database provider", () => {
   const started: RunningDatabase[] = [];
+  const project = `persist-${process.pid}`;
   afterAll(async () => {
     for (const db of started) await db.remove({ volumes: true });
+    // Also whatever a failed start left behind, found by kit's labels.
+    await removeDatabases(project, { volumes: true });
+    await removeDatabases(`test-${process.pid}`, { volumes: true });
   });
 
   it("serves inserts, a unique index, queries and deletes to the official driver", async () => {
@@ -39,7 +43,6 @@ describe("database provider", () => {
   });
 
   it("keeps data on its labelled volume across restarts until removed with volumes", async () => {
-    const project = `persist-${process.pid}`;
     const first = await startDatabase({ project });
     started.push(first);
     expect(first.volume).toBe(`kit-${project}-database-${first.provider}`);

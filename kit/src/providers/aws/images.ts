@@ -1,0 +1,71 @@
+/**
+ * images builds the emulator images from PyPI on kit's Debian base (kit/images/<name>/), tagged by
+ * a hash of the Dockerfile, the files beside it, the pinned versions and the base image.
+ */
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, readdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../../errors.ts";
+import { inputsHash } from "../../hash.ts";
+import { ensureBaseImage } from "../../images/base.ts";
+import { cacheDir } from "../../paths.ts";
+import { buildImage, imageExists } from "../../tools/docker.ts";
+
+const IMAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "images");
+
+/** ImageBuildOptions are the cancellation and log hooks of an image build. */
+export interface ImageBuildOptions {
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+}
+
+/** ensureEmulatorImage builds kit/images/<name> with buildArgs unless the engine has it; returns the tag. */
+export async function ensureEmulatorImage(
+  name: "moto" | "localstack",
+  version: string,
+  buildArgs: Record<string, string>,
+  options: ImageBuildOptions = {},
+): Promise<string> {
+  const base = await ensureBaseImage(undefined, options);
+  const context = join(IMAGES_DIR, name);
+  const files: Record<string, string> = {};
+  for (const file of (await readdir(context)).sort())
+    files[file] = await readFile(join(context, file), "utf8");
+  const tag = `kit.local/${name}:${version}-${inputsHash({ files, buildArgs, base: base.ref, layout: 1 }, 12)}`;
+  if (await imageExists(tag, options.signal)) return tag;
+  await buildImage(
+    {
+      tag,
+      context,
+      buildArgs: { BASE_IMAGE: base.ref, ...buildArgs },
+      labels: { "dev.kit.image": name },
+      contexts: { hostca: await hostCaContext() },
+    },
+    options,
+  );
+  return tag;
+}
+
+/**
+ * hostCaContext returns a directory holding the host's CA bundle as ca-certificates.crt, for the
+ * image builds' downloads from PyPI (the host may trust a proxy's CA that Debian's bundle lacks).
+ */
+export async function hostCaContext(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const candidates = [
+    env.SSL_CERT_FILE,
+    env.PIP_CERT,
+    env.REQUESTS_CA_BUNDLE,
+    "/etc/ssl/certs/ca-certificates.crt",
+  ];
+  const bundle = candidates.find((file): file is string => Boolean(file && existsSync(file)));
+  if (!bundle) {
+    throw new UserError("No CA bundle found on this machine for the image build's downloads.", {
+      hint: "Install Debian's ca-certificates package, or set SSL_CERT_FILE to your CA bundle.",
+    });
+  }
+  const dir = join(cacheDir(env), "images", "hostca");
+  await mkdir(dir, { recursive: true });
+  await copyFile(bundle, join(dir, "ca-certificates.crt"));
+  return dir;
+}

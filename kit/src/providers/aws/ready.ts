@@ -1,0 +1,93 @@
+/**
+ * ready checks an emulator with one real AWS SDK v3 call per service kit needs, retrying until a
+ * deadline, and says which service did not answer and its last error.
+ */
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { KitError } from "../../errors.ts";
+import { type AwsService, EMULATOR_CREDENTIALS } from "./types.ts";
+
+/** EmulatorClientConfig is the SDK configuration for a client of the emulator. */
+export interface EmulatorClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: true;
+  maxAttempts: number;
+}
+
+/** emulatorClientConfig returns SDK client settings aimed at endpoint with the dummy credentials. */
+export function emulatorClientConfig(endpoint: string, region: string): EmulatorClientConfig {
+  return { endpoint, region, credentials: { ...EMULATOR_CREDENTIALS }, forcePathStyle: true, maxAttempts: 1 };
+}
+
+/** probeService makes one real call to one service; it throws what the SDK threw. */
+export async function probeService(service: AwsService, endpoint: string, region: string): Promise<void> {
+  const config = emulatorClientConfig(endpoint, region);
+  const abortSignal = AbortSignal.timeout(5_000);
+  switch (service) {
+    case "s3":
+      await new S3Client(config).send(new ListBucketsCommand({}), { abortSignal });
+      return;
+    case "dynamodb":
+      await new DynamoDBClient(config).send(new ListTablesCommand({}), { abortSignal });
+      return;
+    case "iam":
+      await new IAMClient(config).send(new ListRolesCommand({}), { abortSignal });
+      return;
+    case "sts":
+      await new STSClient(config).send(new GetCallerIdentityCommand({}), { abortSignal });
+      return;
+    case "ssm":
+      await new SSMClient(config).send(new DescribeParametersCommand({}), { abortSignal });
+      return;
+    case "ecr":
+      await new ECRClient(config).send(new DescribeRepositoriesCommand({}), { abortSignal });
+      return;
+  }
+}
+
+/** waitForServices retries a real call per service until all answer or the deadline passes. */
+export async function waitForServices(
+  endpoint: string,
+  region: string,
+  services: readonly AwsService[],
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<{ ms: number }> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const pending = new Set(services);
+  const lastErrors = new Map<AwsService, unknown>();
+  while (pending.size > 0) {
+    options.signal?.throwIfAborted();
+    await Promise.all(
+      [...pending].map(async (service) => {
+        try {
+          await probeService(service, endpoint, region);
+          pending.delete(service);
+        } catch (err) {
+          lastErrors.set(service, err);
+        }
+      }),
+    );
+    if (pending.size === 0) break;
+    if (Date.now() - started > timeoutMs) {
+      const detail = [...pending].map(
+        (s) => `${s}: ${String((lastErrors.get(s) as Error)?.message ?? lastErrors.get(s))}`,
+      );
+      throw new KitError(
+        "external",
+        `The AWS emulator at ${endpoint} did not serve ${[...pending].join(", ")} within ${Math.round(timeoutMs / 1000)} s (${detail.join("; ")}).`,
+        {
+          hint: "Look at the emulator's log (`docker logs <container>`); a service that needs a runtime download cannot start offline.",
+        },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return { ms: Date.now() - started };
+}
