@@ -392,7 +392,7 @@ async function ensureNodeBaseImage(
 }
 
 const CONTAINERD_START = `set -e
-containerd > /var/log/containerd-build.log 2>&1 &
+nohup containerd > /var/log/containerd-build.log 2>&1 &
 echo $! > /run/containerd-build.pid
 for i in $(seq 1 60); do [ -S /run/containerd/containerd.sock ] && ctr version >/dev/null 2>&1 && exit 0; sleep 0.5; done
 echo "containerd did not start:"; tail -20 /var/log/containerd-build.log; exit 1`;
@@ -465,7 +465,7 @@ async function assembleNodeImage(
           call,
         );
       }
-      await docker(["exec", container, "ctr", "--namespace=k8s.io", "images", "rm", part.ref], call);
+      await docker(["exec", container, "ctr", "--namespace=k8s.io", "images", "rm", qualify(part.ref)], call);
     }
     const listed = await docker(
       ["exec", container, "ctr", "--namespace=k8s.io", "images", "list", "-q"],

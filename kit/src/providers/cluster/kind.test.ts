@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { qualify } from "../../images/node/index.ts";
+import { localRegistryHostingData, registryHostsToml } from "../registry/index.ts";
+import { KIND_CONFIG_TEMPLATE, renderKindConfig } from "./kind.ts";
+
+describe("renderKindConfig", () => {
+  const template = readFileSync(KIND_CONFIG_TEMPLATE, "utf8");
+
+  it("fills in name, image, app port mappings and workers, keeping the registry patch", () => {
+    const out = parse(
+      renderKindConfig(template, {
+        name: "kit",
+        nodeImage: "kit.local/kind-node:v1.34.4-abc",
+        workers: 2,
+        portMappings: [
+          { containerPort: 30080, hostPort: 30080 },
+          { containerPort: 30081, hostPort: 30081 },
+        ],
+      }),
+    );
+    expect(out.name).toBe("kit");
+    expect(out.nodes.map((n: { role: string }) => n.role)).toEqual(["control-plane", "worker", "worker"]);
+    expect(out.nodes.every((n: { image: string }) => n.image === "kit.local/kind-node:v1.34.4-abc")).toBe(
+      true,
+    );
+    expect(out.nodes[0].extraPortMappings).toEqual([
+      { listenAddress: "127.0.0.1", protocol: "TCP", containerPort: 30080, hostPort: 30080 },
+      { listenAddress: "127.0.0.1", protocol: "TCP", containerPort: 30081, hostPort: 30081 },
+    ]);
+    expect(out.containerdConfigPatches[0]).toContain('config_path = "/etc/containerd/certs.d"');
+  });
+
+  it("adds no workers or mappings when none are asked for", () => {
+    const out = parse(renderKindConfig(template, { name: "x" }));
+    expect(out.nodes).toHaveLength(1);
+    expect(out.nodes[0].extraPortMappings).toBeUndefined();
+  });
+});
+
+describe("image names and registry wiring", () => {
+  it("qualifies image names the way containerd stores them", () => {
+    expect(qualify("registry.k8s.io/pause:3.10")).toBe("registry.k8s.io/pause:3.10");
+    expect(qualify("kindest/kindnetd:v1")).toBe("docker.io/kindest/kindnetd:v1");
+    expect(qualify("registry:3")).toBe("docker.io/library/registry:3");
+    expect(qualify("localhost:5001/app:1")).toBe("localhost:5001/app:1");
+  });
+
+  it("renders hosts.toml and the KEP-1755 ConfigMap for the registry", () => {
+    const registry = {
+      name: "kit-registry",
+      image: "registry:3",
+      hostPort: 5001,
+      network: "kind",
+      hostEndpoint: "localhost:5001",
+      clusterEndpoint: "localhost:5001",
+      networkEndpoint: "http://kit-registry:5000",
+      created: false,
+    };
+    expect(registryHostsToml(registry)).toBe('[host."http://kit-registry:5000"]\n');
+    const data = parse(localRegistryHostingData(registry)["localRegistryHosting.v1"] ?? "");
+    expect(data).toMatchObject({ host: "localhost:5001", hostFromContainerRuntime: "kit-registry:5000" });
+  });
+});
