@@ -7,6 +7,8 @@ import { Command, CommanderError, Option } from "commander";
 import { ExternalToolError, errorMessage, exitCodeFor, KitError } from "../errors.ts";
 import { binDir } from "../paths.ts";
 import { runDoctor } from "./commands/doctor.ts";
+import { runDown } from "./commands/down.ts";
+import { runStatus } from "./commands/status.ts";
 import { runUp } from "./commands/up.ts";
 import { createCommandContext, type GlobalOptions } from "./context.ts";
 
@@ -54,6 +56,23 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option("--only <apps>", "comma-separated apps to build and deploy (default: all)"))
     .action(async (opts: { env: string; only?: string }, cmd: Command) => {
       setExitCode(await runUp(context(cmd), opts));
+    });
+
+  program
+    .command("down")
+    .description(
+      "remove everything kit created for this project (cluster, registry, emulator, database, network); nothing else",
+    )
+    .option("--volumes", "also remove data volumes (the database's data)")
+    .action(async (opts: { volumes?: boolean }, cmd: Command) => {
+      setExitCode(await runDown(context(cmd), opts));
+    });
+
+  program
+    .command("status")
+    .description("show each component's health and endpoint (exit 0 only when all are healthy)")
+    .action(async (_opts: unknown, cmd: Command) => {
+      setExitCode(await runStatus(context(cmd)));
     });
 
   return program;

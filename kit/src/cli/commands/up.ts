@@ -1,20 +1,39 @@
-import { doctorPlan } from "../../plans/doctor.ts";
-import { loadVersions } from "../../tools/catalog.ts";
+import { upPlan } from "../../plans/up.ts";
 import { runUnderFrontEnd } from "../../ui/index.ts";
 import { type CommandContext, loadProject } from "../context.ts";
 
-/** runUp validates the config, installs missing tools, and brings the environment up. */
+/** runUp brings the local environment up and returns the exit code. */
 export async function runUp(ctx: CommandContext, opts: { env: string; only?: string }): Promise<number> {
-  await loadProject(ctx.options);
-  const result = await runUnderFrontEnd(doctorPlan({ fix: true, versions: loadVersions() }), {
+  const project = await loadProject(ctx.options);
+  const { UserError } = await import("../../errors.ts");
+  const environment = project.config.environments[opts.env];
+  if (!environment) {
+    throw new UserError(`--env ${opts.env} is not an environment in ${project.configPath}.`, {
+      hint: `Known environments: ${Object.keys(project.config.environments).join(", ")}.`,
+    });
+  }
+  if (environment.type !== "local") {
+    throw new UserError(`kit up brings up local environments only; ${opts.env} is an AWS environment.`, {
+      hint: `Use \`kit promote --env ${opts.env}\` to deploy what passed locally to AWS.`,
+    });
+  }
+  const only = opts.only
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const plan = upPlan({ config: project.config, root: project.root, only });
+  const result = await runUnderFrontEnd(plan, {
     frontEnd: ctx.frontEnd,
     signal: ctx.signal,
     cancel: ctx.cancel,
     verbose: ctx.options.verbose,
+    holdOnFailure: true,
   });
-  if (!result.ok) return result.cancelled ? 130 : 1;
-  process.stderr.write(
-    `kit up --env ${opts.env}: the toolchain is ready, but the environment steps (cluster, emulator, database, images, Terraform, charts) are not built yet.\n`,
-  );
-  return 1;
+  if (result.cancelled) {
+    process.stderr.write(
+      "kit up was interrupted; what it had started is still there. `kit down` removes it.\n",
+    );
+    return 130;
+  }
+  return result.ok ? 0 : 1;
 }

@@ -1,0 +1,130 @@
+/**
+ * The down plan removes everything kit created for the project, found by name and by kit's labels,
+ * and nothing else: the kind cluster, the registry, the emulator and database containers (with
+ * --volumes, the database's data volume too), and the `kind` Docker network once nothing uses it.
+ */
+import type { KitConfig } from "../config/schema.ts";
+import { definePlan, type Plan, type Step } from "../engine/plan.ts";
+import { run } from "../exec/index.ts";
+import { removeAwsEmulators } from "../providers/aws/index.ts";
+import { clusterProvider, deleteLocalCluster } from "../providers/cluster/index.ts";
+import { removeDatabases } from "../providers/database/index.ts";
+import { deleteRegistry } from "../providers/registry/index.ts";
+import { docker, KIT_LABEL } from "../tools/docker.ts";
+import { uninstall } from "../tools/helm/index.ts";
+import { environmentNames } from "./names.ts";
+import { clearReleaseRecords } from "./release-state.ts";
+
+/** DownOptions say what to remove. */
+export interface DownOptions {
+  config: KitConfig;
+  root: string;
+  /** Also remove data volumes (the database's). */
+  volumes: boolean;
+}
+
+/** downPlan builds the plan that removes the local environment. */
+export function downPlan(options: DownOptions): Plan {
+  const { config, root } = options;
+  const names = environmentNames(config.project);
+  const isKind = config.cluster.provider === "kind";
+  const steps: Step<unknown>[] = [];
+  if (isKind) {
+    steps.push({
+      id: "cluster",
+      title: `delete cluster ${names.cluster}`,
+      async check(ctx) {
+        const exists = await clusterProvider({ name: names.cluster }).exists(ctx.signal);
+        return exists ? { satisfied: false } : { satisfied: true, value: undefined, summary: "no cluster" };
+      },
+      async apply(ctx) {
+        await deleteLocalCluster({
+          provider: "kind",
+          name: names.cluster,
+          keepRegistry: true,
+          signal: ctx.signal,
+        });
+        return undefined;
+      },
+      summarize: () => "deleted",
+    });
+  } else {
+    steps.push({
+      id: "releases",
+      title: "uninstall the apps' releases",
+      async apply(ctx) {
+        const provider = clusterProvider({ provider: "existing", context: config.cluster.context });
+        for (const app of Object.keys(config.apps))
+          await uninstall(provider.ref(), names.namespace, app, ctx.signal);
+        return undefined;
+      },
+      summarize: () => "uninstalled (the cluster itself is not kit's to delete)",
+    });
+  }
+  steps.push(
+    {
+      id: "registry",
+      title: `remove registry ${names.registry}`,
+      async apply(ctx) {
+        await deleteRegistry(names.registry, ctx.signal);
+        return undefined;
+      },
+      summarize: () => "removed",
+    },
+    {
+      id: "aws-emulator",
+      title: "remove the AWS emulator",
+      async apply() {
+        await removeAwsEmulators(config.project);
+        return undefined;
+      },
+      summarize: () => "removed",
+    },
+    {
+      id: "database",
+      title: options.volumes ? "remove the database and its data" : "remove the database (data volume kept)",
+      async apply() {
+        await removeDatabases(config.project, { volumes: options.volumes });
+        return undefined;
+      },
+      summarize: () =>
+        options.volumes ? "removed with its volume" : "removed; data kept (kit down --volumes removes it)",
+    },
+    {
+      id: "network",
+      title: `remove the ${names.network} network when unused`,
+      needs: [isKind ? "cluster" : "releases", "registry", "aws-emulator", "database"],
+      async apply(ctx) {
+        const inspect = await run(
+          "docker",
+          ["network", "inspect", names.network, "--format", "{{len .Containers}}"],
+          {
+            signal: ctx.signal,
+            allowFailure: true,
+          },
+        );
+        if (inspect.exitCode !== 0) return "absent";
+        if (inspect.stdout.trim() !== "0") return "in use by other containers; kept";
+        await docker(["network", "rm", names.network], { signal: ctx.signal });
+        // Networks kit labelled itself (none today besides kind's) go the same way.
+        const labelled = (await docker(["network", "ls", "-q", "--filter", `label=${KIT_LABEL}`]))
+          .split("\n")
+          .filter(Boolean);
+        for (const id of labelled) await run("docker", ["network", "rm", id], { allowFailure: true });
+        return "removed";
+      },
+      summarize: (what) => String(what),
+    },
+    {
+      id: "state",
+      title: "forget release records",
+      needs: ["network"],
+      async apply() {
+        await clearReleaseRecords(root);
+        return undefined;
+      },
+      summarize: () => ".kit/releases.json cleared",
+    },
+  );
+  return definePlan("down", steps);
+}

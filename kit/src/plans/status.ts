@@ -1,0 +1,113 @@
+/**
+ * status reports each component of the local environment: whether it exists, whether it is
+ * healthy (a real check, not just "container exists"), and its endpoint.
+ */
+import type { KitConfig } from "../config/schema.ts";
+import { run } from "../exec/index.ts";
+import { awsEmulatorStatus } from "../providers/aws/index.ts";
+import { clusterProvider } from "../providers/cluster/index.ts";
+import { databaseStatus } from "../providers/database/index.ts";
+import { getRelease } from "../tools/helm/index.ts";
+import { environmentNames } from "./names.ts";
+
+/** ComponentStatus is one row of `kit status`. */
+export interface ComponentStatus {
+  component: string;
+  state: "healthy" | "unhealthy" | "absent";
+  detail: string;
+  endpoint?: string;
+}
+
+async function httpOk(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+    await response.body?.cancel();
+    return response.ok ? "ok" : `HTTP ${response.status}`;
+  } catch (err) {
+    return (err as { cause?: { code?: string } }).cause?.code ?? "no answer";
+  }
+}
+
+/** environmentStatus checks every component concurrently. */
+export async function environmentStatus(config: KitConfig): Promise<ComponentStatus[]> {
+  const names = environmentNames(config.project);
+  const provider = clusterProvider({
+    provider: config.cluster.provider,
+    name: names.cluster,
+    context: config.cluster.context,
+  });
+  const cluster = async (): Promise<ComponentStatus> => {
+    if (!(await provider.exists().catch(() => false))) {
+      return { component: "cluster", state: "absent", detail: `no cluster ${names.cluster}` };
+    }
+    const nodes = await provider.nodes().catch(() => []);
+    const ready = nodes.filter((n) => n.ready).length;
+    return {
+      component: "cluster",
+      state: nodes.length > 0 && ready === nodes.length ? "healthy" : "unhealthy",
+      detail: `${ready}/${nodes.length} node(s) Ready`,
+      endpoint: `context ${provider.ref().context}, kubeconfig ${provider.ref().kubeconfigPath}`,
+    };
+  };
+  const registry = async (): Promise<ComponentStatus> => {
+    const inspect = await run("docker", ["inspect", "--format", "{{.State.Running}}", names.registry], {
+      allowFailure: true,
+    });
+    if (inspect.exitCode !== 0) return { component: "registry", state: "absent", detail: "no container" };
+    const endpoint = `localhost:${config.registry.hostPort}`;
+    const answer = await httpOk(`http://127.0.0.1:${config.registry.hostPort}/v2/`);
+    return {
+      component: "registry",
+      state: answer === "ok" ? "healthy" : "unhealthy",
+      detail: `/v2/: ${answer}`,
+      endpoint,
+    };
+  };
+  const emulator = async (): Promise<ComponentStatus> => {
+    const s = await awsEmulatorStatus(config.project);
+    if (!s.exists) return { component: "aws-emulator", state: "absent", detail: "no container" };
+    return {
+      component: "aws-emulator",
+      state: s.running ? "healthy" : "unhealthy",
+      detail: `${s.provider ?? "?"} ${s.running ? "running" : "stopped"}`,
+      endpoint: s.endpoint,
+    };
+  };
+  const database = async (): Promise<ComponentStatus> => {
+    const s = await databaseStatus(config.project, config.database.name);
+    if (!s.exists) return { component: "database", state: "absent", detail: "no container" };
+    return {
+      component: "database",
+      state: s.running ? "healthy" : "unhealthy",
+      detail: `${s.provider ?? "?"} ${s.running ? "running" : "stopped"}`,
+      endpoint: s.url,
+    };
+  };
+  const app = async (name: string): Promise<ComponentStatus> => {
+    const appConfig = config.apps[name];
+    const release = await getRelease(provider.ref(), names.namespace, name).catch(() => undefined);
+    if (!release || !appConfig) return { component: `app ${name}`, state: "absent", detail: "not installed" };
+    const url = `http://127.0.0.1:${appConfig.hostPort}`;
+    const answer = await httpOk(`${url}${appConfig.readinessPath}`);
+    return {
+      component: `app ${name}`,
+      state: release.status === "deployed" && answer === "ok" ? "healthy" : "unhealthy",
+      detail: `release ${release.status} (revision ${release.revision}), ${appConfig.readinessPath}: ${answer}`,
+      endpoint: url,
+    };
+  };
+  return Promise.all([cluster(), registry(), emulator(), database(), ...Object.keys(config.apps).map(app)]);
+}
+
+/** formatStatusTable renders the status rows as an aligned table. */
+export function formatStatusTable(rows: ComponentStatus[]): string {
+  const header = ["COMPONENT", "STATE", "DETAIL", "ENDPOINT"];
+  const cells = rows.map((r) => [r.component, r.state, r.detail, r.endpoint ?? ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return `${[line(header), ...cells.map(line)].join("\n")}\n`;
+}
