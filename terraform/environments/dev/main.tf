@@ -40,11 +40,12 @@ data "aws_caller_identity" "current" {}
 module "network" {
   source = "../../modules/network"
 
-  name               = local.name
-  cidr               = var.vpc_cidr
-  azs                = var.azs
-  single_nat_gateway = var.single_nat_gateway
-  cluster_name       = local.cluster_name
+  name                    = local.name
+  cidr                    = var.vpc_cidr
+  azs                     = var.azs
+  single_nat_gateway      = var.single_nat_gateway
+  cluster_name            = local.cluster_name
+  flow_log_retention_days = var.log_retention_days
 }
 
 module "ecr" {
@@ -65,6 +66,7 @@ module "eks" {
   admin_principals             = var.admin_principals
   deploy_principals            = { ci = module.ci_deploy.role_arn }
   app_namespaces               = [local.namespace]
+  log_retention_days           = var.log_retention_days
 }
 
 module "database" {
@@ -78,6 +80,7 @@ module "database" {
   instance_count             = var.db_instance_count
   backup_retention_days      = var.db_backup_retention_days
   deletion_protection        = var.db_deletion_protection
+  log_retention_days         = var.log_retention_days
 }
 
 # CD: push images, read the database connection, deploy with Helm. Only jobs of the GitHub
@@ -158,7 +161,7 @@ module "observability" {
   name         = local.name
   alarm_emails = var.alarm_emails
   log_groups = {
-    "/aws/containerinsights/${local.cluster_name}/application" = var.app_log_retention_days
+    "/aws/containerinsights/${local.cluster_name}/application" = var.log_retention_days
     "/aws/containerinsights/${local.cluster_name}/dataplane"   = 30
     "/aws/containerinsights/${local.cluster_name}/host"        = 30
     "/aws/containerinsights/${local.cluster_name}/performance" = 30

@@ -20,4 +20,4 @@ db_instance_class        = "db.t4g.medium"
 db_instance_count        = 1
 db_backup_retention_days = 7
 db_deletion_protection   = false
-app_log_retention_days   = 30
+log_retention_days       = 30

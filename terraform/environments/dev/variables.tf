@@ -136,8 +136,8 @@ variable "alarm_emails" {
   default     = []
 }
 
-variable "app_log_retention_days" {
-  description = "Days application (access) logs are kept; PCI DSS asks for at least a year of audit trail."
+variable "log_retention_days" {
+  description = "Days application (access), control plane, flow and database audit logs are kept; PCI DSS 10.5.1 asks for at least a year of audit trail."
   type        = number
 }
 

@@ -23,4 +23,4 @@ db_instance_count        = 3
 db_backup_retention_days = 35
 db_deletion_protection   = true
 # PCI DSS 10.5.1: keep audit trail history for at least 12 months.
-app_log_retention_days = 400
+log_retention_days = 400

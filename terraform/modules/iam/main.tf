@@ -1,7 +1,3 @@
-locals {
-  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn : var.oidc_provider_arn
-}
-
 resource "aws_iam_openid_connect_provider" "this" {
   count = var.create_oidc_provider ? 1 : 0
 
@@ -11,30 +7,38 @@ resource "aws_iam_openid_connect_provider" "this" {
   tags = var.tags
 }
 
-data "aws_iam_policy_document" "assume" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_provider_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringLike"
-      variable = "token.actions.githubusercontent.com:sub"
-      values   = [for s in var.github_subjects : "repo:${var.github_repository}:${s}"]
-    }
-  }
+locals {
+  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn : var.oidc_provider_arn
+
+  # Plain JSON (not aws_iam_policy_document) so `terraform test` can assert on the exact policy in a plan.
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = local.oidc_provider_arn }
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = [for s in var.github_subjects : "repo:${var.github_repository}:${s}"] }
+      }
+    }]
+  })
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for s in var.policy_statements : merge(
+      { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = s.resources },
+      length(s.conditions) == 0 ? {} : {
+        Condition = { for test in distinct([for c in s.conditions : c.test]) : test => { for c in s.conditions : c.variable => c.values if c.test == test } }
+      },
+    )]
+  })
 }
 
 resource "aws_iam_role" "this" {
   name                 = var.name
   description          = "Assumed by GitHub Actions of ${var.github_repository} (${join(", ", var.github_subjects)}) through OIDC"
-  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  assume_role_policy   = local.assume_role_policy
   max_session_duration = var.max_session_duration
 
   tags = var.tags
@@ -47,29 +51,10 @@ resource "aws_iam_role" "this" {
   }
 }
 
-data "aws_iam_policy_document" "this" {
-  dynamic "statement" {
-    for_each = var.policy_statements
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-      dynamic "condition" {
-        for_each = statement.value.conditions
-        content {
-          test     = condition.value.test
-          variable = condition.value.variable
-          values   = condition.value.values
-        }
-      }
-    }
-  }
-}
-
 resource "aws_iam_role_policy" "this" {
   name   = "least-privilege"
   role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
+  policy = local.policy
 }
 
 resource "aws_iam_role_policy_attachment" "this" {

@@ -1,0 +1,140 @@
+/**
+ * tools gives the Terraform and chart checks what they run: a terraform (or tofu) binary, the
+ * offline AWS provider mirror kit builds from the Go module proxy, and checkov installed from PyPI
+ * at a pinned version into a venv under kit's cache.
+ */
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run, which } from "../../src/exec/index.ts";
+import { binDir, cacheDir } from "../../src/paths.ts";
+import { ensureProviderMirror } from "../../src/tools/terraform/mirror.ts";
+
+/** REPO_ROOT is the repository checkout the tests run in. */
+export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+
+/** TERRAFORM_DIR holds the modules and environments. */
+export const TERRAFORM_DIR = join(REPO_ROOT, "terraform");
+
+/** MODULES are the Terraform modules, each with tests/*.tftest.hcl. */
+export const MODULES = ["network", "eks", "ecr", "database", "iam", "observability", "state"] as const;
+
+/** ENVIRONMENTS are the root configurations. */
+export const ENVIRONMENTS = ["local", "dev", "prod", "bootstrap"] as const;
+
+/** CHECKOV_VERSION pins checkov (PyPI); part of the venv's path, so a bump installs afresh. */
+export const CHECKOV_VERSION = "3.3.30";
+
+/**
+ * terraformBinary finds the Terraform-compatible CLI: tofu or terraform in kit's bin directory
+ * first, then on PATH. It fails with what to install when there is none.
+ */
+export async function terraformBinary(): Promise<string> {
+  for (const name of ["tofu", "terraform"]) {
+    const found = await which(name, [binDir()]);
+    if (found) return found;
+  }
+  throw new Error(
+    "Neither tofu nor terraform was found in ~/.cache/kit/bin or on PATH. Run `kit doctor --fix` (it builds OpenTofu from the Go module proxy) or install Terraform >= 1.10.",
+  );
+}
+
+/**
+ * terraformEnv returns the environment that makes `init` install hashicorp/aws from kit's offline
+ * mirror (building the provider first if needed, which takes a long time once).
+ */
+export async function terraformEnv(onLine?: (line: string) => void): Promise<Record<string, string>> {
+  const mirror = await ensureProviderMirror({ onLine });
+  return {
+    TF_CLI_CONFIG_FILE: mirror.cliConfigFile,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    TF_PLUGIN_CACHE_DIR: "",
+  };
+}
+
+/** checkovVenv is where the pinned checkov lives. */
+export function checkovVenv(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheDir(env), "venvs", `checkov-${CHECKOV_VERSION}`);
+}
+
+/**
+ * ensureCheckov installs checkov into its venv (python3 -m venv + pip from PyPI) unless a complete
+ * install is there, and returns the checkov executable. A marker written last tells a complete
+ * install from an interrupted one, which is removed and redone.
+ */
+export async function ensureCheckov(
+  options: { signal?: AbortSignal; onLine?: (line: string) => void } = {},
+): Promise<string> {
+  const venv = checkovVenv();
+  const checkov = join(venv, "bin", "checkov");
+  const marker = join(venv, ".kit-complete");
+  if (existsSync(marker) && existsSync(checkov)) return checkov;
+  // A venv without the marker predates it or was interrupted: keep it if checkov answers with the pinned version.
+  if (existsSync(checkov)) {
+    const probe = await run(checkov, ["--version"], { allowFailure: true, timeoutMs: 120_000 });
+    if (probe.exitCode === 0 && probe.stdout.trim() === CHECKOV_VERSION) {
+      await writeFile(marker, `${CHECKOV_VERSION}\n`);
+      return checkov;
+    }
+  }
+  await rm(venv, { recursive: true, force: true });
+  const python = (await which("python3")) ?? (await which("python"));
+  if (!python) throw new Error("python3 is needed to install checkov from PyPI; install Python >= 3.10.");
+  const common = { signal: options.signal, onLine: options.onLine, timeoutMs: 20 * 60_000 };
+  await run(python, ["-m", "venv", venv], common);
+  await run(join(venv, "bin", "pip"), ["install", "--quiet", `checkov==${CHECKOV_VERSION}`], {
+    ...common,
+    hint: "pip must reach PyPI (or the index in PIP_INDEX_URL).",
+  });
+  await writeFile(marker, `${CHECKOV_VERSION}\n`);
+  return checkov;
+}
+
+/** CheckovFailure is one failed check in checkov's JSON report. */
+export interface CheckovFailure {
+  check_id: string;
+  check_name: string;
+  file_path: string;
+  resource: string;
+  severity: string | null;
+}
+
+/** CheckovSummary counts a scan's results. */
+export interface CheckovSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: CheckovFailure[];
+}
+
+/** runCheckov runs checkov with args and the JSON output, and returns the failures over all frameworks. */
+export async function runCheckov(args: string[], cwd: string): Promise<CheckovSummary> {
+  const checkov = await ensureCheckov();
+  const result = await run(checkov, [...args, "--output", "json", "--quiet", "--skip-download"], {
+    cwd,
+    allowFailure: true,
+    timeoutMs: 15 * 60_000,
+    env: { BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false" },
+  });
+  const parsed: unknown = JSON.parse(result.stdout.slice(result.stdout.search(/[[{]/)));
+  const reports = (Array.isArray(parsed) ? parsed : [parsed]) as Array<{
+    summary?: { passed: number; failed: number; skipped: number };
+    results?: { failed_checks?: CheckovFailure[] };
+  }>;
+  const summary: CheckovSummary = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  for (const report of reports) {
+    summary.passed += report.summary?.passed ?? 0;
+    summary.failed += report.summary?.failed ?? 0;
+    summary.skipped += report.summary?.skipped ?? 0;
+    summary.failures.push(...(report.results?.failed_checks ?? []));
+  }
+  return summary;
+}
+
+/** describeFailures formats checkov failures for an assertion message. */
+export function describeFailures(failures: CheckovFailure[]): string {
+  return failures.map((f) => `${f.check_id} ${f.check_name}: ${f.resource} (${f.file_path})`).join("\n");
+}
