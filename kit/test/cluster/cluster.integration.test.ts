@@ -17,6 +17,7 @@ import { placeFile } from "../../src/images/node/steps.ts";
 import { resolveImageSource } from "../../src/images/source.ts";
 import {
   deleteLocalCluster,
+  ExistingCluster,
   ensureLocalCluster,
   type LocalCluster,
 } from "../../src/providers/cluster/index.ts";
@@ -130,6 +131,17 @@ describe("kind cluster with a local registry", () => {
       "jsonpath={.data}",
     ]);
     expect(cm).toContain(`localhost:${REGISTRY_PORT}`);
+  });
+
+  it("is usable through the existing-context provider too, which never deletes it", async () => {
+    const existing = new ExistingCluster({
+      kubeconfigPath: env.cluster.kubeconfigPath,
+      context: env.cluster.context,
+    });
+    const result = await existing.ensure();
+    expect(result.created).toBe(false);
+    expect(result.nodes.every((n) => n.ready)).toBe(true);
+    await expect(existing.delete()).rejects.toThrow(/does not delete/);
   });
 
   it("runs a 2-replica Deployment from the local registry, reachable from the host, and resolves its Service with CoreDNS", async () => {
