@@ -5,10 +5,11 @@
  * registries (listed in apps/images/images.json); in upstream mode the Dockerfiles' defaults apply.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { UserError, wrapError } from "../errors.ts";
 import { inputsHash } from "../hash.ts";
+import { stateDir } from "../paths.ts";
 import { buildImage, imageExists } from "../tools/docker.ts";
 import { ensureBaseImage } from "./base.ts";
 import type { ImageSource } from "./source.ts";
@@ -132,6 +133,7 @@ export async function ensureAppImage(options: BuildOptions): Promise<AppImage> {
       buildArgs[arg] = await ensureLocalBase(options.root, baseName, entry, options);
     }
   }
+  await recordBuildArgs(options.root, options.image, buildArgs);
   try {
     await buildImage(
       {
@@ -146,4 +148,18 @@ export async function ensureAppImage(options: BuildOptions): Promise<AppImage> {
     throw wrapError(err, `building the ${options.image} image from ${options.path}`);
   }
   return { ref, sourceHash };
+}
+
+/** recordBuildArgs keeps each app's base-image build arguments in .kit/base-images.json (the Tiltfile reads it). */
+async function recordBuildArgs(
+  root: string,
+  image: string,
+  buildArgs: Record<string, string>,
+): Promise<void> {
+  const file = join(stateDir(root), "base-images.json");
+  const all = existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>) : {};
+  all[image] = buildArgs;
+  await mkdir(stateDir(root), { recursive: true });
+  await writeFile(`${file}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
+  await rename(`${file}.tmp`, file);
 }

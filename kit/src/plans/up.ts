@@ -212,6 +212,7 @@ export function upPlan(options: UpOptions): Plan {
         onLine: (line) => ctx.log(line),
       });
       ctx.output("mongodbUrl", `MONGODB_URL (${database.provider})`, database.url);
+      ctx.output("mongodbClusterUrl", "MONGODB_URL in the cluster", database.clusterUrl);
       return database;
     },
     summarize: (d) => `${d.provider} ${d.reused ? "reused (data kept)" : "started"}`,

@@ -1,3 +1,4 @@
+import { endpointsRecorder } from "../../plans/endpoints.ts";
 import { upPlan } from "../../plans/up.ts";
 import { runUnderFrontEnd } from "../../ui/index.ts";
 import { type CommandContext, loadProject } from "../context.ts";
@@ -21,6 +22,7 @@ export async function runUp(ctx: CommandContext, opts: { env: string; only?: str
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+  const endpoints = endpointsRecorder(project.root);
   const plan = upPlan({ config: project.config, root: project.root, only });
   const result = await runUnderFrontEnd(plan, {
     frontEnd: ctx.frontEnd,
@@ -28,7 +30,9 @@ export async function runUp(ctx: CommandContext, opts: { env: string; only?: str
     cancel: ctx.cancel,
     verbose: ctx.options.verbose,
     holdOnFailure: true,
+    sinks: [endpoints.sink],
   });
+  await endpoints.write();
   if (result.cancelled) {
     process.stderr.write(
       "kit up was interrupted; what it had started is still there. `kit down` removes it.\n",
