@@ -38,9 +38,24 @@ describe("kit CLI", () => {
     expect(io.err()).toMatch(/unknown option '--bogus'/);
   });
 
+  it("rejects an unknown app in --only with exit code 2, naming the known apps, before touching anything", async () => {
+    const io = capture();
+    expect(await main(["up", "--only", "go-app,shop-app"])).toBe(2);
+    expect(io.err()).toMatch(/--only names unknown app "shop-app"/);
+    expect(io.err()).toMatch(/The apps in kit.config.yaml are: go-app, node-app/);
+  });
+
+  it("rejects an unknown environment and AWS environments for up", async () => {
+    const io = capture();
+    expect(await main(["up", "--env", "staging"])).toBe(2);
+    expect(io.err()).toMatch(/--env staging is not an environment/);
+    expect(await main(["up", "--env", "prod"])).toBe(2);
+    expect(io.err()).toMatch(/local environments only/);
+  });
+
   it("documents every command in --help", async () => {
     const io = capture();
     expect(await main(["--help"])).toBe(0);
-    for (const command of ["doctor", "up"]) expect(io.out()).toMatch(new RegExp(`\\n  ${command}\\b`));
+    for (const command of ["doctor", "up", "down", "status"]) expect(io.out()).toMatch(new RegExp(`\\n  ${command}\\b`));
   });
 });

@@ -21,6 +21,7 @@ import { imageExists } from "../tools/docker.ts";
 import { getRelease, upgrade } from "../tools/helm/index.ts";
 import { doctorPlan } from "./doctor.ts";
 import { environmentNames } from "./names.ts";
+import { findPortHolder, type PortHolder } from "./ports.ts";
 import { readReleaseRecord, releaseInputsHash, writeReleaseRecord } from "./release-state.ts";
 import { applyLocalTerraform, type TerraformOutputs, unchangedLocalTerraform } from "./terraform-local.ts";
 import { waitForHttpReady } from "./wait.ts";
@@ -126,6 +127,55 @@ export function upPlan(options: UpOptions): Plan {
     summarize: () => "all tools ready",
   });
 
+  const portOwners: { port: number; field: string; ownedBy: (h: PortHolder) => boolean }[] = [
+    {
+      port: config.registry.hostPort,
+      field: "registry.hostPort",
+      ownedBy: (h) => h.container === names.registry,
+    },
+    {
+      port: config.aws.hostPort,
+      field: "aws.hostPort",
+      ownedBy: (h) =>
+        h.labels?.["dev.kit.project"] === config.project && h.labels?.["dev.kit.component"] === "aws",
+    },
+    {
+      port: config.database.hostPort,
+      field: "database.hostPort",
+      ownedBy: (h) =>
+        h.labels?.["dev.kit.project"] === config.project && h.labels?.["dev.kit.component"] === "database",
+    },
+    ...Object.entries(config.apps).map(([appName, app]) => ({
+      port: app.hostPort,
+      field: `apps.${appName}.hostPort`,
+      ownedBy: (h: PortHolder) => h.labels?.["io.x-k8s.kind.cluster"] === names.cluster,
+    })),
+  ];
+  steps.push({
+    id: "ports",
+    title: "host ports free",
+    async apply(ctx) {
+      const problems: string[] = [];
+      for (const owner of portOwners) {
+        const holder = await findPortHolder(owner.port, ctx.signal);
+        if (!holder || owner.ownedBy(holder)) continue;
+        const who = holder.container
+          ? `container ${holder.container}`
+          : holder.pid
+            ? `pid ${holder.pid} (${holder.command ?? "?"})`
+            : "another process";
+        problems.push(`Port ${owner.port} (${owner.field}) is already in use by ${who}.`);
+      }
+      if (problems.length > 0) {
+        throw new UserError(problems.join(" "), {
+          hint: `Free ${problems.length > 1 ? "those ports" : "it"} or choose another port for the field named in kit.config.yaml.`,
+        });
+      }
+      return portOwners.map((o) => o.port);
+    },
+    summarize: (ports) => `${(ports as number[]).join(", ")} free or kit's own`,
+  });
+
   steps.push({
     id: "image-source",
     title: "image source",
@@ -149,7 +199,7 @@ export function upPlan(options: UpOptions): Plan {
   steps.push({
     id: "cluster",
     title: `cluster ${names.cluster} + registry`,
-    needs: ["toolchain", "image-source"],
+    needs: ["toolchain", "image-source", "ports"],
     async apply(ctx) {
       const local = await ensureLocalCluster({
         source: ctx.resultOf<ImageSource>("image-source"),
@@ -179,7 +229,7 @@ export function upPlan(options: UpOptions): Plan {
   steps.push({
     id: "aws-emulator",
     title: "AWS emulator",
-    needs: ["toolchain", "image-source"],
+    needs: ["toolchain", "image-source", "ports"],
     async apply(ctx) {
       const emulator = await startAwsEmulator({
         project: config.project,
@@ -200,7 +250,7 @@ export function upPlan(options: UpOptions): Plan {
   steps.push({
     id: "database",
     title: "database",
-    needs: ["toolchain", "image-source"],
+    needs: ["toolchain", "image-source", "ports"],
     async apply(ctx) {
       const database = await startDatabase({
         project: config.project,
