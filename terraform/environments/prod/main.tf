@@ -155,6 +155,50 @@ module "ci_plan" {
   ]
 }
 
+# Terraform apply: only jobs of the protected GitHub environment "<env>-infra" (required reviewers
+# approve the plan first). Broad by necessity (it manages the whole environment), but without IAM
+# power beyond this project's own roles and policies.
+module "ci_apply" {
+  source = "../../modules/iam"
+
+  name                 = "${local.name}-ci-terraform-apply"
+  create_oidc_provider = false
+  oidc_provider_arn    = module.ci_deploy.oidc_provider_arn
+  github_repository    = var.github_repository
+  github_subjects      = ["environment:${var.environment}-infra"]
+  managed_policy_arns  = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+  policy_statements = [
+    {
+      sid = "ProjectIam"
+      actions = [
+        "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
+        "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+        "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole", "iam:PassRole",
+        "iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicyVersion",
+        "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy",
+      ]
+      resources = [
+        "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/${local.name}-*",
+        "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/${local.name}-*",
+      ]
+    },
+    {
+      sid = "OidcProviders"
+      actions = [
+        "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
+        "iam:TagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+      ]
+      resources = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/*"]
+    },
+    {
+      sid       = "ServiceLinkedRoles"
+      actions   = ["iam:CreateServiceLinkedRole"]
+      resources = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/*"]
+    },
+  ]
+}
+
 module "observability" {
   source = "../../modules/observability"
 

@@ -28,6 +28,11 @@ output "ci_plan_role_arn" {
   value       = module.ci_plan.role_arn
 }
 
+output "ci_apply_role_arn" {
+  description = "Role the Terraform apply job assumes (GitHub environment <env>-infra var AWS_APPLY_ROLE_ARN)."
+  value       = module.ci_apply.role_arn
+}
+
 output "database_endpoint" {
   description = "DocumentDB writer endpoint."
   value       = module.database.endpoint
