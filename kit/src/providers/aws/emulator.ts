@@ -65,6 +65,7 @@ export async function startEmulator(
       AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
       AWS_DEFAULT_REGION: region,
+      KIT_EMULATOR: spec.provider,
     },
     options,
   );

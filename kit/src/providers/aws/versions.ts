@@ -14,4 +14,10 @@ export const MOTO_PIN = {
  * LOCALSTACK_PIN is LocalStack's last open-source release (localstack-core 4.14.0 on PyPI, February
  * 2026; the repository was archived in March 2026). The upstream image needs LOCALSTACK_AUTH_TOKEN.
  */
-export const LOCALSTACK_PIN = { version: "4.14.0", upstreamImage: "localstack/localstack:4.14.0" } as const;
+export const LOCALSTACK_PIN = {
+  version: "4.14.0",
+  upstreamImage: "localstack/localstack:4.14.0",
+  /** Dependencies resolve as PyPI stood the day after the release (later cbor2 and pyOpenSSL break it). */
+  resolveBefore: "2026-02-27T00:00:00Z",
+  uv: "0.13.9",
+} as const;

@@ -10,6 +10,7 @@
  */
 import { GenericContainer, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { wrapError } from "../../errors.ts";
+import { run } from "../../exec/index.ts";
 import { inputsHash } from "../../hash.ts";
 import { docker, KIT_LABEL } from "../../tools/docker.ts";
 
@@ -148,7 +149,14 @@ export async function startManagedContainer(
       reused: false,
     };
   } catch (err) {
-    throw wrapError(err, `starting container ${spec.name} from image ${spec.image}`);
+    const logs = await run("docker", ["logs", "--tail", "20", spec.name], {
+      allowFailure: true,
+      timeoutMs: 15_000,
+    })
+      .then((r) => r.stdout + r.stderr)
+      .catch(() => "");
+    const detail = logs.trim() ? ` Its last log lines:\n${logs.trimEnd()}` : "";
+    throw wrapError(err, `starting container ${spec.name} from image ${spec.image}${detail}\n`);
   }
 }
 

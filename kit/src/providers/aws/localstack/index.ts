@@ -20,6 +20,15 @@ export const LOCALSTACK_PORT = 4566;
 /** LOCALSTACK_OFFLINE_SERVICES answer in the locally built image with no runtime download. */
 export const LOCALSTACK_OFFLINE_SERVICES: readonly AwsService[] = ["s3", "iam", "sts", "ssm"];
 
+/** localstackBuildArgs are the build arguments of kit/images/localstack. */
+export function localstackBuildArgs(): Record<string, string> {
+  return {
+    LOCALSTACK_VERSION: LOCALSTACK_PIN.version,
+    RESOLVE_BEFORE: LOCALSTACK_PIN.resolveBefore,
+    UV_VERSION: LOCALSTACK_PIN.uv,
+  };
+}
+
 /** localstackProvider starts LocalStack. */
 export const localstackProvider: AwsEmulatorProvider = {
   name: "localstack",
