@@ -26,7 +26,7 @@ func run() int {
 	}
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level})).With("app", app.Name, "pod", cfg.Pod)
 
 	// Register for signals before listening, so a SIGTERM that arrives early is not the default "die at once".
 	signals := make(chan os.Signal, 2)

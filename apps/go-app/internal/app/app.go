@@ -46,11 +46,11 @@ type metrics struct {
 	draining  prometheus.Gauge
 }
 
-// New builds an App from cfg, logging JSON lines to log.
+// New builds an App from cfg, logging JSON lines to log (which should carry the app and pod attributes).
 func New(cfg Config, log *slog.Logger) *App {
 	a := &App{
 		cfg:     cfg,
-		log:     log.With("app", Name, "pod", cfg.Pod),
+		log:     log,
 		closing: make(chan struct{}),
 		wsConns: map[*wsSession]struct{}{},
 		metrics: newMetrics(),
