@@ -26,7 +26,7 @@ const log = (line: string): void => {
 };
 
 beforeAll(async () => {
-  terraform = await terraformBinary();
+  terraform = await terraformBinary(log);
   env = await terraformEnv(log);
   dataRoot = await mkdtemp(join(tmpdir(), "kit-tf-"));
 }, 90 * 60_000);

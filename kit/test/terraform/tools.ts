@@ -8,7 +8,8 @@ import { rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, which } from "../../src/exec/index.ts";
-import { binDir, cacheDir } from "../../src/paths.ts";
+import { cacheDir } from "../../src/paths.ts";
+import { resolveTerraformBinary } from "../../src/tools/terraform/binary.ts";
 import { ensureProviderMirror } from "../../src/tools/terraform/mirror.ts";
 
 /** REPO_ROOT is the repository checkout the tests run in. */
@@ -27,17 +28,11 @@ export const ENVIRONMENTS = ["local", "dev", "prod", "bootstrap"] as const;
 export const CHECKOV_VERSION = "3.3.30";
 
 /**
- * terraformBinary finds the Terraform-compatible CLI: tofu or terraform in kit's bin directory
- * first, then on PATH. It fails with what to install when there is none.
+ * terraformBinary returns the Terraform-compatible CLI kit itself would run (terraform on PATH or in
+ * kit's bin directory, else OpenTofu, built from the Go module proxy when missing).
  */
-export async function terraformBinary(): Promise<string> {
-  for (const name of ["tofu", "terraform"]) {
-    const found = await which(name, [binDir()]);
-    if (found) return found;
-  }
-  throw new Error(
-    "Neither tofu nor terraform was found in ~/.cache/kit/bin or on PATH. Run `kit doctor --fix` (it builds OpenTofu from the Go module proxy) or install Terraform >= 1.10.",
-  );
+export async function terraformBinary(onLine?: (line: string) => void): Promise<string> {
+  return (await resolveTerraformBinary("auto", { onLine })).path;
 }
 
 /**

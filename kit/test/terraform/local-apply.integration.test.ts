@@ -1,0 +1,83 @@
+/**
+ * Applies terraform/environments/local to the AWS emulator (moto) the way `kit up` does (real-AWS
+ * guard, provider from the offline mirror, endpoint override), checks with the AWS SDK that the
+ * resources exist, then destroys them and checks they are gone. The emulator container is this
+ * suite's own (project kit-tf-it) and removed afterwards.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  emulatorClientConfig,
+  type RunningAwsEmulator,
+  startAwsEmulator,
+} from "../../src/providers/aws/index.ts";
+import { requireDocker } from "../../src/tools/docker.ts";
+import { type LocalTerraform, localTerraform } from "../../src/tools/terraform/terraform.ts";
+import { TERRAFORM_DIR } from "./tools.ts";
+
+const PROJECT = "kit-tf-it";
+const REGION = "us-east-1";
+const log = (line: string): void => {
+  if (process.env.KIT_TEST_VERBOSE) console.log(line);
+};
+
+let emulator: RunningAwsEmulator;
+let terraform: LocalTerraform;
+let work: string;
+
+beforeAll(async () => {
+  await requireDocker();
+  emulator = await startAwsEmulator({ project: PROJECT, emulator: "moto", region: REGION, onLine: log });
+  work = await mkdtemp(join(tmpdir(), "kit-tf-local-"));
+  terraform = await localTerraform({
+    dir: join(TERRAFORM_DIR, "environments", "local"),
+    endpoint: emulator.endpoint,
+    region: REGION,
+    dataDir: join(work, "data"),
+    initArgs: [`-backend-config=path=${join(work, "terraform.tfstate")}`],
+    onLine: log,
+  });
+  await terraform.init();
+}, 90 * 60_000);
+
+afterAll(async () => {
+  await emulator?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+}, 10 * 60_000);
+
+describe("terraform/environments/local on the emulator", () => {
+  it("applies, and the resources answer through the AWS SDK", async () => {
+    await terraform.apply();
+    const outputs = await terraform.output();
+    expect(String(outputs.vpc_id)).toMatch(/^vpc-/);
+    expect(Object.keys(outputs.ecr_repository_urls as object).sort()).toEqual(["kit/go-app", "kit/node-app"]);
+
+    const config = emulatorClientConfig(emulator.endpoint, REGION);
+    const repos = await new ECRClient(config).send(new DescribeRepositoriesCommand({}));
+    const byName = new Map((repos.repositories ?? []).map((r) => [r.repositoryName, r]));
+    for (const name of ["kit/go-app", "kit/node-app"]) {
+      expect(byName.get(name)?.imageTagMutability, name).toBe("IMMUTABLE");
+      expect(byName.get(name)?.imageScanningConfiguration?.scanOnPush, name).toBe(true);
+    }
+    const role = await new IAMClient(config).send(new GetRoleCommand({ RoleName: "kit-local-ci-deploy" }));
+    expect(decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? "")).toContain(
+      "repo:kit-dev/kit:environment:local",
+    );
+    expect(Object.keys(outputs.app_log_group_arns as object)).toEqual(["/kit/local/apps"]);
+    expect(String(outputs.alarm_topic_arn)).toMatch(/^arn:aws:sns:us-east-1:\d{12}:kit-local-alarms$/);
+  });
+
+  it("destroys everything it created", async () => {
+    await terraform.destroy();
+    const config = emulatorClientConfig(emulator.endpoint, REGION);
+    const repos = await new ECRClient(config).send(new DescribeRepositoriesCommand({}));
+    expect((repos.repositories ?? []).map((r) => r.repositoryName)).not.toContain("kit/go-app");
+    await expect(
+      new IAMClient(config).send(new GetRoleCommand({ RoleName: "kit-local-ci-deploy" })),
+    ).rejects.toThrow(/cannot be found|NoSuchEntity/);
+  });
+});
