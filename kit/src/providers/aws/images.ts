@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../../errors.ts";
 import { inputsHash } from "../../hash.ts";
-import { ensureBaseImage } from "../../images/base.ts";
+import { DEFAULT_BASE_SPEC, ensureBaseImage } from "../../images/base.ts";
 import { cacheDir } from "../../paths.ts";
 import { buildImage, imageExists } from "../../tools/docker.ts";
 
@@ -25,9 +25,10 @@ export async function ensureEmulatorImage(
   name: "moto" | "localstack",
   version: string,
   buildArgs: Record<string, string>,
-  options: ImageBuildOptions = {},
+  options: ImageBuildOptions & { debianSuite?: string } = {},
 ): Promise<string> {
-  const base = await ensureBaseImage(undefined, options);
+  const spec = options.debianSuite ? { ...DEFAULT_BASE_SPEC, suite: options.debianSuite } : DEFAULT_BASE_SPEC;
+  const base = await ensureBaseImage(spec, options);
   const context = join(IMAGES_DIR, name);
   const files: Record<string, string> = {};
   for (const file of (await readdir(context)).sort())

@@ -20,4 +20,6 @@ export const LOCALSTACK_PIN = {
   /** Dependencies resolve as PyPI stood the day after the release (later cbor2 and pyOpenSSL break it). */
   resolveBefore: "2026-02-27T00:00:00Z",
   uv: "0.13.9",
+  /** localstack-core 4.14 uses Python 3.12 syntax (PEP 695); bookworm has 3.11, trixie 3.13. */
+  debianSuite: "trixie",
 } as const;
