@@ -114,7 +114,7 @@ await rm(work, { recursive: true, force: true });
 
 process.stdout.write(
   `\nGET / on loopback: wrk -t2 -c${connections} -d${durationS}s; ${process.env.MONGODB_URL ? "" : "node-app without a database; "}` +
-    `load average before: ${loadavg()
+    `load average at the end: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}\n`,
 );
