@@ -19,7 +19,7 @@ function tfFiles(dir: string): string[] {
 }
 
 /** resourceAddresses returns `type.name` of every `resource "type" "name"` block in the files. */
-export function resourceAddresses(files: string[]): string[] {
+function resourceAddresses(files: string[]): string[] {
   const addresses: string[] = [];
   for (const file of files) {
     const text = readFileSync(file, "utf8");
@@ -31,7 +31,7 @@ export function resourceAddresses(files: string[]): string[] {
 }
 
 /** documentedResources maps each `## Module \`m\`` section of the doc to the `type.name` entries in it. */
-export function documentedResources(markdown: string): Map<string, string[]> {
+function documentedResources(markdown: string): Map<string, string[]> {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of markdown.split("\n")) {
