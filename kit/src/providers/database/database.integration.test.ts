@@ -42,6 +42,54 @@ describe("database provider", () => {
     }
   });
 
+  it("lacks exactly the features it declares unsupported ($lookup, transactions, change streams)", async () => {
+    const db = started[0];
+    if (!db) throw new Error("the first test did not start a database");
+    const client = await MongoClient.connect(db.url);
+    try {
+      const col = client.db().collection("gaps");
+      await col.insertOne({ x: 1 });
+      const works = async (fn: () => Promise<unknown>): Promise<boolean> =>
+        fn().then(
+          () => true,
+          () => false,
+        );
+      const outcome = {
+        lookup: await works(() =>
+          col
+            .aggregate([{ $lookup: { from: "other", localField: "x", foreignField: "x", as: "j" } }])
+            .toArray(),
+        ),
+        transactions: await works(async () => {
+          const session = client.startSession();
+          try {
+            await session.withTransaction(async () => {
+              await col.insertOne({ y: 1 }, { session });
+            });
+          } finally {
+            await session.endSession();
+          }
+        }),
+        changeStreams: await works(async () => {
+          const stream = col.watch();
+          try {
+            await stream.tryNext();
+          } finally {
+            await stream.close();
+          }
+        }),
+      };
+      const declared = db.unsupported.join(" ");
+      expect(outcome).toEqual({
+        lookup: !declared.includes("$lookup"),
+        transactions: !declared.includes("transactions"),
+        changeStreams: !declared.includes("change streams"),
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("keeps data on its labelled volume across restarts until removed with volumes", async () => {
     const first = await startDatabase({ project });
     started.push(first);
