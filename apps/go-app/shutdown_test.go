@@ -268,6 +268,9 @@ func runShutdownScenario(t *testing.T, extraEnv ...string) *outcome {
 			o.fail("%s slow request: status %d body %q error %v", label, resp.StatusCode, body, err)
 			return
 		}
+		if !resp.Close {
+			o.fail("%s slow request answered after closing began without Connection: close", label)
+		}
 		o.mu.Lock()
 		o.slowCompleted++
 		o.mu.Unlock()

@@ -55,8 +55,12 @@ export async function buildApp(
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-served-by", config.pod);
-    if (ctx.lifecycle.closing) reply.header("connection", "close");
     request.startedAt = performance.now();
+  });
+  // Once closing, every response (including those of requests already in flight) tells the client not to reuse
+  // the connection, so no client sends a request on a connection the server is about to close.
+  app.addHook("onSend", async (_request, reply) => {
+    if (ctx.lifecycle.closing) reply.header("connection", "close");
   });
   app.addHook("onResponse", async (request, reply) => {
     const durationMs = Math.round((performance.now() - request.startedAt) * 1000) / 1000;

@@ -178,6 +178,9 @@ async function runShutdownScenario(env: Record<string, string> = {}): Promise<Ou
       if (res.status !== 200 || !res.body.includes(`"sleptMs":${SLOW_MS}`)) {
         return fail(`${label} slow request: ${res.status} ${res.body}`);
       }
+      if (res.headers.connection !== "close") {
+        fail(`${label} slow request answered after closing began without Connection: close`);
+      }
       o.slowCompleted++;
     } catch (err) {
       fail(`${label} slow request failed: ${(err as Error).message}`);
