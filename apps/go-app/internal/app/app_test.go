@@ -252,3 +252,42 @@ func TestShutdownTimeoutDestroysAndReturns1(t *testing.T) {
 		t.Error("no timeout phase log line")
 	}
 }
+
+// TestShutdownClosesWebSocketWhilePingIsOutstanding checks a pending ping (the peer has not answered yet) does not
+// delay or replace the 1001 close.
+func TestShutdownClosesWebSocketWhilePingIsOutstanding(t *testing.T) {
+	a, base, _ := startApp(t, map[string]string{"DRAIN_DELAY_MS": "0", "WS_PING_INTERVAL_MS": "1000"})
+	ctx := context.Background()
+	pinged := make(chan struct{}, 1)
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/ws", &websocket.DialOptions{
+		OnPingReceived: func(context.Context, []byte) bool {
+			select {
+			case pinged <- struct{}{}:
+			default:
+			}
+			return false // never answer
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			if _, _, err := ws.Read(ctx); err != nil {
+				readErr <- err
+				return
+			}
+		}
+	}()
+	<-pinged
+	start := time.Now()
+	go a.Shutdown(start)
+	err = <-readErr
+	if websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Errorf("websocket ended with %v, want close 1001", err)
+	}
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("the close came %v after shutdown began; a pending ping delayed it", elapsed)
+	}
+}

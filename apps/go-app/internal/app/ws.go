@@ -61,27 +61,37 @@ func (a *App) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	ping := time.NewTicker(a.cfg.WSPingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case err := <-readDone:
-			if status := websocket.CloseStatus(err); status == -1 && !errors.Is(err, context.Canceled) {
-				a.log.Debug("websocket ended", "error", err.Error())
-			}
-			return
-		case <-ping.C:
-			pingCtx, cancelPing := context.WithTimeout(ctx, a.cfg.WSPingInterval)
-			err := conn.Ping(pingCtx)
-			cancelPing()
-			if err != nil {
+	// Pings run on their own, so waiting for a pong never delays the 1001 close on shutdown.
+	pingFailed := make(chan error, 1)
+	go func() {
+		ticker := time.NewTicker(a.cfg.WSPingInterval)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ctx.Done():
 				return
+			case <-ticker.C:
+				pingCtx, cancelPing := context.WithTimeout(ctx, a.cfg.WSPingInterval)
+				err := conn.Ping(pingCtx)
+				cancelPing()
+				if err != nil {
+					pingFailed <- err
+					return
+				}
 			}
-		case <-a.closing:
-			// Close sends 1001 and waits (bounded) for the client's close frame, which the reader goroutine receives.
-			_ = conn.Close(websocket.StatusGoingAway, "shutdown")
-			return
 		}
+	}()
+
+	select {
+	case err := <-readDone:
+		if status := websocket.CloseStatus(err); status == -1 && !errors.Is(err, context.Canceled) {
+			a.log.Debug("websocket ended", "error", err.Error())
+		}
+	case err := <-pingFailed:
+		a.log.Debug("websocket peer did not answer a ping", "error", err.Error())
+	case <-a.closing:
+		// Close sends 1001 and waits (bounded) for the client's close frame, which the reader goroutine receives.
+		_ = conn.Close(websocket.StatusGoingAway, "shutdown")
 	}
 }
 
