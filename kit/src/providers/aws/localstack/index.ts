@@ -39,7 +39,10 @@ export const localstackProvider: AwsEmulatorProvider = {
       options.image ??
       (upstream
         ? LOCALSTACK_PIN.upstreamImage
-        : await ensureEmulatorImage("localstack", LOCALSTACK_PIN.version, localstackBuildArgs(), options));
+        : await ensureEmulatorImage("localstack", LOCALSTACK_PIN.version, localstackBuildArgs(), {
+            ...options,
+            debianSuite: LOCALSTACK_PIN.debianSuite,
+          }));
     const env: Record<string, string> = { GATEWAY_LISTEN: `0.0.0.0:${LOCALSTACK_PORT}` };
     const token = options.env?.LOCALSTACK_AUTH_TOKEN ?? process.env.LOCALSTACK_AUTH_TOKEN;
     if (token) env.LOCALSTACK_AUTH_TOKEN = token;
