@@ -12,6 +12,7 @@ import { inputsHash } from "../hash.ts";
 import { stateDir } from "../paths.ts";
 import { buildImage, imageExists } from "../tools/docker.ts";
 import { ensureBaseImage } from "./base.ts";
+import { hostCaContext } from "./host-ca.ts";
 import type { ImageSource } from "./source.ts";
 
 /** AppImage is a built app image and the source hash it was built from (also its registry tag). */
@@ -105,7 +106,13 @@ async function ensureLocalBase(
   if (await imageExists(ref, options.signal)) return ref;
   options.onLine?.(`building base image ${ref}`);
   await buildImage(
-    { tag: ref, context: join(root, entry.context), dockerfile, buildArgs: { BASE_IMAGE: base.ref } },
+    {
+      tag: ref,
+      context: join(root, entry.context),
+      dockerfile,
+      buildArgs: { BASE_IMAGE: base.ref },
+      contexts: { hostca: await hostCaContext() },
+    },
     { signal: options.signal, onLine: options.onLine },
   );
   return ref;
