@@ -41,7 +41,11 @@ describe("kit up / status / down", () => {
     const created = await httpText("http://127.0.0.1:30081/orders", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ customerId: "c-e2e", items: [{ sku: "sku-1", quantity: 2, unitPrice: 9.5 }] }),
+      body: JSON.stringify({
+        customerId: "c-e2e",
+        currency: "EUR",
+        items: [{ sku: "sku-1", quantity: 2, unitPrice: 9.5 }],
+      }),
     });
     expect(created.status).toBe(201);
     const order = JSON.parse(created.body) as { id: string };
