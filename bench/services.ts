@@ -5,14 +5,15 @@
 // It also times the Terraform provider mirror; KIT_BENCH_PROVIDER_COLD=1 rebuilds
 // terraform-provider-aws in a fresh cache directory under /usr/bin/time -v (tens of minutes).
 // Usage: npm run bench -- services
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../kit/src/exec/index.ts";
 import { AWS_EMULATORS } from "../kit/src/providers/aws/index.ts";
 import { removeKitContainers } from "../kit/src/providers/database/container.ts";
 import { startDatabase } from "../kit/src/providers/database/index.ts";
-import { ensureProviderMirror } from "../kit/src/tools/terraform/mirror.ts";
+import { ensureProviderMirror, mirrorRoot, terraformPlatform } from "../kit/src/tools/terraform/mirror.ts";
+import { AWS_PROVIDER_PIN } from "../kit/src/tools/terraform/versions.ts";
 
 const rows: string[][] = [["service", "cold (new container) s", "warm (reused) s", "restart (stopped) s"]];
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
@@ -54,8 +55,21 @@ for (const name of ["moto", "localstack"] as const) {
 const width = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
 for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(width[i] ?? 0)).join("  ")}\n`);
 
-const mirrorMs = await time(() => ensureProviderMirror());
-process.stdout.write(`\nterraform-provider-aws mirror ready (cached build): ${seconds(mirrorMs)} s\n`);
+const mirrored = join(
+  mirrorRoot(),
+  "registry.terraform.io/hashicorp/aws",
+  AWS_PROVIDER_PIN.providerVersion,
+  terraformPlatform(),
+  `terraform-provider-aws_v${AWS_PROVIDER_PIN.providerVersion}`,
+);
+if (existsSync(mirrored)) {
+  const mirrorMs = await time(() => ensureProviderMirror());
+  process.stdout.write(`\nterraform-provider-aws mirror ready (cached build): ${seconds(mirrorMs)} s\n`);
+} else {
+  process.stdout.write(
+    "\nterraform-provider-aws is not built yet (the Terraform integration test or `kit up` builds it)\n",
+  );
+}
 
 if (process.env.KIT_BENCH_PROVIDER_COLD === "1") {
   const cache = mkdtempSync(join(tmpdir(), "kit-bench-provider-"));
