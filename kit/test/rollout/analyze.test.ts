@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { analyze, type FailureClass } from "../../src/rollout/analyze/index.ts";
+import type { RolloutRecording } from "../../src/rollout/types.ts";
+
+// Fixtures are recordings of real probe runs against real loopback servers during simulated
+// rollouts (support/simulated-rollout.ts); re-record with `npx tsx kit/test/rollout/record-fixtures.ts`.
+function fixture(name: string): RolloutRecording {
+  return JSON.parse(
+    readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), "utf8"),
+  ) as RolloutRecording;
+}
+
+const OLD_POD = "app-5d8f-old";
+const NEW_POD = "app-7c9a-new";
+
+interface Expectation {
+  fixture: string;
+  /** The class that must explain most failures, and the pod it must name. */
+  mainClass: FailureClass;
+  pod?: string;
+  /** Words the cause sentence must contain. */
+  causeMentions: RegExp;
+  failingSlos: string[];
+}
+
+const FAULTS: Expectation[] = [
+  {
+    fixture: "no-prestop-drain",
+    mainClass: "no-prestop-drain",
+    pod: OLD_POD,
+    causeMentions: /left endpoints.*no preStop drain/,
+    failingSlos: ["failed-requests"],
+  },
+  {
+    fixture: "exits-on-sigterm",
+    mainClass: "exits-on-sigterm",
+    pod: OLD_POD,
+    causeMentions: /got SIGTERM.*exits at once on SIGTERM/,
+    failingSlos: ["abrupt-stream-closes", "abrupt-websocket-closes"],
+  },
+  {
+    fixture: "ignores-sigterm",
+    mainClass: "ignores-sigterm",
+    pod: OLD_POD,
+    causeMentions: /killed at the end of its 3 s grace period.*ignores SIGTERM/,
+    failingSlos: ["abrupt-stream-closes", "abrupt-websocket-closes"],
+  },
+  {
+    fixture: "grace-too-short",
+    mainClass: "grace-too-short",
+    pod: OLD_POD,
+    causeMentions:
+      /slow request .* cut when pod .* killed at the end of its 2 s grace period.*terminationGracePeriodSeconds too short/,
+    failingSlos: ["slow-requests-complete"],
+  },
+  {
+    fixture: "no-ready-pod",
+    mainClass: "no-ready-pod",
+    causeMentions:
+      /no pod was ready.*maxUnavailable > 0 with one replica \(replicas 1, maxUnavailable 1, maxSurge 0\)/,
+    failingSlos: ["failed-requests", "slow-requests-complete", "reconnect-time"],
+  },
+  {
+    fixture: "no-readiness-probe",
+    mainClass: "no-readiness-probe",
+    pod: NEW_POD,
+    causeMentions: /after pod app-7c9a-new became ready.*no readiness probe/,
+    failingSlos: ["failed-requests"],
+  },
+  {
+    fixture: "pod-error-status",
+    mainClass: "pod-error-status",
+    pod: OLD_POD,
+    causeMentions: /answered HTTP 503 while shutting down/,
+    failingSlos: ["failed-requests"],
+  },
+  {
+    fixture: "in-flight-cut",
+    mainClass: "in-flight-cut",
+    pod: OLD_POD,
+    causeMentions: /reused keep-alive connection reset as pod app-5d8f-old closed its connections/,
+    failingSlos: ["failed-requests"],
+  },
+  {
+    fixture: "unexplained",
+    mainClass: "unexplained",
+    causeMentions: /not near any rollout event/,
+    failingSlos: ["failed-requests"],
+  },
+];
+
+describe("analyze on recorded rollouts", () => {
+  it("passes the correct rollout: every SLO holds, no failures", () => {
+    const analysis = analyze(fixture("clean"));
+    expect(analysis.failures).toEqual([]);
+    expect(analysis.slos.map((s) => [s.id, s.ok])).toEqual([
+      ["failed-requests", true],
+      ["abrupt-stream-closes", true],
+      ["abrupt-websocket-closes", true],
+      ["slow-requests-complete", true],
+      ["reconnect-time", true],
+      ["rollout-observed", true],
+    ]);
+    expect(analysis.ok).toBe(true);
+    // Streams and WebSockets on the old pod ended gracefully and came back on the new one.
+    expect(analysis.totals.sse.byOutcome.graceful).toBeGreaterThan(0);
+    expect(analysis.totals.ws.byOutcome.graceful).toBeGreaterThan(0);
+    expect(analysis.reconnects.count).toBeGreaterThan(0);
+    expect(analysis.latency["http-reused"].count).toBeGreaterThan(100);
+  });
+
+  for (const expectation of FAULTS) {
+    it(`fails ${expectation.fixture} and names the cause`, () => {
+      const analysis = analyze(fixture(expectation.fixture));
+      expect(analysis.ok).toBe(false);
+      const main = analysis.failures[0];
+      expect(main?.class, JSON.stringify(analysis.failures.map((f) => [f.class, f.count]))).toBe(
+        expectation.mainClass,
+      );
+      if (expectation.pod) expect(main?.pod).toBe(expectation.pod);
+      expect(main?.cause).toMatch(expectation.causeMentions);
+      const failing = analysis.slos.filter((s) => !s.ok).map((s) => s.id);
+      for (const id of expectation.failingSlos) expect(failing).toContain(id);
+    });
+  }
+
+  it("names slow reconnects when no pod is ready to take them", () => {
+    const analysis = analyze(fixture("no-ready-pod"));
+    const slow = analysis.failures.find((f) => f.class === "slow-reconnect");
+    expect(slow?.cause).toMatch(/took .* to reconnect .*no ready pod/);
+    expect(analysis.noReadyIntervals.length).toBeGreaterThan(0);
+  });
+
+  it("fails a run in which no pod was replaced, since it tested nothing", () => {
+    const recording = fixture("clean");
+    const idle = { ...recording, timeline: recording.timeline.filter((e) => e.kind !== "pod-terminating") };
+    const analysis = analyze(idle);
+    expect(analysis.slos.find((s) => s.id === "rollout-observed")?.ok).toBe(false);
+    expect(analysis.ok).toBe(false);
+    expect(analyze(idle, { requireRollout: false }).ok).toBe(true);
+  });
+
+  it("honours SLO limits from the config", () => {
+    const analysis = analyze(fixture("pod-error-status"), { slo: { maxFailedRequests: 1000 } });
+    expect(analysis.slos.find((s) => s.id === "failed-requests")?.ok).toBe(true);
+  });
+
+  it("is pure: the same recording gives the same analysis", () => {
+    const recording = fixture("ignores-sigterm");
+    const copy = structuredClone(recording);
+    expect(analyze(recording)).toEqual(analyze(copy));
+    expect(recording).toEqual(copy);
+  });
+
+  it("buckets every second of the run for plotting", () => {
+    const recording = fixture("no-ready-pod");
+    const analysis = analyze(recording);
+    expect(analysis.buckets.length).toBe(Math.ceil((recording.endedAt - recording.startedAt) / 1000));
+    expect(analysis.buckets.some((b) => b.readyPods === 0)).toBe(true);
+    expect(analysis.buckets.some((b) => b.failed["http-reused"] > 0)).toBe(true);
+    expect(analysis.buckets.some((b) => b.p99 > 0)).toBe(true);
+  });
+});
