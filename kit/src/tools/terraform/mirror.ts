@@ -41,7 +41,7 @@ export function awsProviderSpec(pin: typeof AWS_PROVIDER_PIN = AWS_PROVIDER_PIN)
   };
 }
 
-/** renderCliConfig returns a Terraform CLI configuration that installs hashicorp/* from mirrorDir only. */
+/** renderCliConfig returns a Terraform CLI configuration that installs hashicorp/aws from mirrorDir only (other providers from their registry). */
 export function renderCliConfig(mirrorDir: string): string {
   const path = JSON.stringify(mirrorDir);
   return [
@@ -49,10 +49,10 @@ export function renderCliConfig(mirrorDir: string): string {
     "provider_installation {",
     "  filesystem_mirror {",
     `    path    = ${path}`,
-    '    include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]',
+    '    include = ["registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws"]',
     "  }",
     "  direct {",
-    '    exclude = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]',
+    '    exclude = ["registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws"]',
     "  }",
     "}",
     "",
