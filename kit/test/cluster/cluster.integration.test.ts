@@ -7,6 +7,7 @@
  * own (kit-it, kit-it-registry, 5011, 31080) so it can run beside a `kit up` environment.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +71,21 @@ async function buildHelloImage(): Promise<string> {
   } finally {
     await rm(context, { recursive: true, force: true });
   }
+}
+
+function getOnNewConnection(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent: false, timeout: 5_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on("error", reject);
+  });
 }
 
 function helloManifests(image: string): string {
@@ -175,10 +191,11 @@ describe("kind cluster with a local registry", () => {
 
     // The NodePort answers on the host through the kind extraPortMapping, from both replicas.
     const seen = new Set<string>();
+    // A new connection per request (kube-proxy balances connections, not requests).
     for (let i = 0; i < 40 && seen.size < 2; i++) {
-      const res = await fetch(`http://127.0.0.1:${HOST_PORT}/`, { signal: AbortSignal.timeout(5_000) });
+      const res = await getOnNewConnection(`http://127.0.0.1:${HOST_PORT}/`);
       expect(res.status).toBe(200);
-      seen.add((await res.text()).trim());
+      seen.add(res.body.trim());
     }
     expect([...seen].every((s) => s.startsWith("hello from hello-"))).toBe(true);
     expect(seen.size).toBe(2);
