@@ -80,5 +80,9 @@ export async function buildImage(req: DockerBuildRequest, options: CallOptions =
     args.push("--label", `${k}=${v}`);
   for (const [k, v] of Object.entries(req.contexts ?? {})) args.push("--build-context", `${k}=${v}`);
   args.push(req.context);
-  await docker(args, { timeoutMs: 60 * 60_000, ...options });
+  await run("docker", args, {
+    timeoutMs: 60 * 60_000,
+    hint: `The build of ${req.tag} failed at the step shown in the last output lines; fix it (or retry if it was a download that broke) and run again. Completed layers stay cached.`,
+    ...options,
+  });
 }
