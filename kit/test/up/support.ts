@@ -3,8 +3,8 @@
  * subprocess (through kit's exec), and snapshots of Docker's containers, networks and volumes.
  */
 import { join } from "node:path";
-import { type RunResult, run } from "../../src/exec/index.ts";
 import type { KitEvent } from "../../src/engine/events.ts";
+import { type RunResult, run } from "../../src/exec/index.ts";
 
 /** ROOT is the repository root (the project kit acts on in these tests). */
 export const ROOT = join(import.meta.dirname, "..", "..", "..");

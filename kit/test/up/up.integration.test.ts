@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerSnapshot, type DockerSnapshot, httpText, jsonEvents, kit } from "./support.ts";
+import { type DockerSnapshot, dockerSnapshot, httpText, jsonEvents, kit } from "./support.ts";
 
 /**
  * The whole local environment, end to end, the way a user runs it: `kit up` without a TTY from
@@ -59,15 +59,23 @@ describe("kit up / status / down", () => {
     expect(result.exitCode).toBe(0);
     const succeeded = jsonEvents(result.stdout).filter((e) => e.type === "step-succeeded");
     expect(succeeded.length).toBeGreaterThan(10);
-    const changed = succeeded.filter((e) => e.type === "step-succeeded" && e.changed).map((e) => "step" in e && e.step);
+    const changed = succeeded
+      .filter((e) => e.type === "step-succeeded" && e.changed)
+      .map((e) => "step" in e && e.step);
     // Readiness checks run every time (they only read); nothing else may change.
-    expect(changed.filter((s) => typeof s === "string" && !s.startsWith("ready:") && s !== "image-source" && s !== "networks")).toEqual([]);
+    expect(
+      changed.filter(
+        (s) => typeof s === "string" && !s.startsWith("ready:") && s !== "image-source" && s !== "networks",
+      ),
+    ).toEqual([]);
   });
 
   it("kit status reports every component healthy", async () => {
     const result = await kit(["--json", "status"]);
     expect(result.exitCode).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as { components: { state: string }[] };
+    const report = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as {
+      components: { state: string }[];
+    };
     expect(report.components.length).toBeGreaterThanOrEqual(6);
     expect(report.components.every((c) => c.state === "healthy")).toBe(true);
   });

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/exec/index.ts";
+import { kit, ROOT } from "./support.ts";
+
+/**
+ * The terminal UI as a person sees it: `kit up` runs in a real terminal (tmux), and the screen is
+ * captured at the start, mid-way and at the end. The captures are kept in test-results/tui/.
+ */
+const SESSION = `kit-tui-${process.pid}`;
+const ARTIFACTS = join(ROOT, "test-results", "tui");
+
+async function tmux(args: string[]): Promise<string> {
+  return (await run("tmux", args, { timeoutMs: 30_000 })).stdout;
+}
+
+async function capture(name: string): Promise<string> {
+  const screen = await tmux(["capture-pane", "-p", "-t", SESSION]);
+  writeFileSync(join(ARTIFACTS, `${name}.txt`), screen);
+  return screen;
+}
+
+async function waitForScreen(predicate: (screen: string) => boolean, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let screen = "";
+  while (Date.now() < deadline) {
+    screen = await tmux(["capture-pane", "-p", "-t", SESSION]);
+    if (predicate(screen)) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the screen never showed what the test waited for; last screen:\n${screen}`);
+}
+
+describe("kit up terminal UI (tmux)", () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // The database and emulator stay (fast to reuse); the cluster goes, so there is a mid-way to see.
+    await kit(["down"]);
+  });
+
+  afterAll(async () => {
+    await run("tmux", ["kill-session", "-t", SESSION], { allowFailure: true });
+    await kit(["down", "--volumes"]);
+  });
+
+  it("shows steps with spinners, then progress, then endpoints and a summary", async () => {
+    await tmux([
+      "new-session",
+      "-d",
+      "-s",
+      SESSION,
+      "-x",
+      "160",
+      "-y",
+      "50",
+      "-c",
+      ROOT,
+      // The shell keeps the pane (and the last frame) after kit exits, and shows the exit code.
+      "sh",
+      "-c",
+      `env -u CI TERM=xterm-256color '${process.execPath}' '${join(ROOT, "kit", "bin", "kit.js")}' up; echo "KIT_EXIT=$?"; sleep 3600`,
+    ]);
+    const start = await waitForScreen((s) => s.includes("kit up") && s.includes("cluster"), 60_000);
+    writeFileSync(join(ARTIFACTS, "1-start.txt"), start);
+    expect(start).toMatch(/toolchain/);
+    expect(start).toMatch(/AWS emulator/);
+    expect(start).toMatch(/go-app image/);
+    expect(start).toMatch(/\d+\/\d+ done, \d+ running/);
+
+    const mid = await waitForScreen((s) => /✓/.test(s) && /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(s), 20 * 60_000);
+    writeFileSync(join(ARTIFACTS, "2-mid.txt"), mid);
+    expect(mid).toMatch(/logs: /);
+
+    const end = await waitForScreen(
+      (s) => /KIT_EXIT=\d+/.test(s) || /\d+ failed, \d+ skipped/.test(s),
+      30 * 60_000,
+    );
+    writeFileSync(join(ARTIFACTS, "3-end.txt"), end);
+    expect(end).toMatch(/all \d+ steps done in/);
+    expect(end).toMatch(/kube context\s+kind-kit/);
+    expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);
+    expect(end).toMatch(/MONGODB_URL/);
+    expect(end).toMatch(/KIT_EXIT=0/);
+    await capture("4-final");
+  });
+});
