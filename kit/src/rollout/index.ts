@@ -183,7 +183,9 @@ export async function runRollout(
     await sleep(options.warmupMs ?? 3000, undefined, { signal }).catch(() => undefined);
     if (signal?.aborted) throw new CancelledError("rollout test cancelled during warm-up");
     const succeeded =
-      Object.values(live.stats).reduce((n, k) => n + k.ok, 0) + live.stats.sse.open + live.stats.ws.open;
+      Object.values(live.stats).reduce((n, k) => n + k.ok, 0) +
+      live.stats.sse.connected +
+      live.stats.ws.connected;
     if (succeeded === 0) {
       const sample = live.records.find((r) => r.outcome !== "ok");
       throw new UserError(

@@ -35,44 +35,59 @@ export function newClient(origin: string, timeoutMs: number): Client {
   });
 }
 
-function servedBy(headers: Dispatcher.ResponseData["headers"]): string | undefined {
-  const value = headers["x-served-by"];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
- * probeRequest sends one GET through client and records it. The body is read and dropped chunk by
- * chunk, so memory stays flat whatever the server sends.
+ * probeRequest sends one GET through client and records it. It drives undici's dispatcher directly
+ * (no response stream object, no per-request AbortSignal) so the probe stays cheaper than the
+ * server it measures; the body is counted and dropped. A hard stop destroys the client instead, and
+ * its in-flight requests are recorded as stopped.
  */
-export async function probeRequest(
-  client: Client,
-  spec: HttpRequestSpec,
-  ctx: WorkerContext,
-): Promise<boolean> {
+export function probeRequest(client: Client, spec: HttpRequestSpec, ctx: WorkerContext): Promise<boolean> {
   const record = ctx.recorder.begin(spec.kind, spec.worker);
-  try {
-    const response = await client.request({
-      path: spec.path,
-      method: "GET",
-      reset: spec.freshConnection,
-      headersTimeout: spec.timeoutMs,
-      bodyTimeout: spec.timeoutMs,
-      signal: ctx.hardStop,
-    });
-    record.established = Date.now();
-    record.status = response.statusCode;
-    const pod = servedBy(response.headers);
-    if (pod !== undefined) record.pod = pod;
-    for await (const _chunk of response.body) {
-      // read and drop
+  return new Promise((resolve) => {
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      const failure = classifyNetworkError(err, ctx.hardStop.aborted);
+      record.error = failure.code;
+      ctx.recorder.finish(record, failure.outcome);
+      resolve(failure.outcome === "stopped");
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart() {},
+      onResponseStart(_controller, statusCode, headers) {
+        record.established = Date.now();
+        record.status = statusCode;
+        const pod = headers["x-served-by"];
+        if (typeof pod === "string") record.pod = pod;
+        else if (Array.isArray(pod) && pod[0] !== undefined) record.pod = pod[0];
+      },
+      onResponseData() {},
+      onResponseEnd() {
+        if (settled) return;
+        settled = true;
+        const status = record.status ?? 0;
+        const ok = status >= 200 && status < 400;
+        ctx.recorder.finish(record, ok ? "ok" : "http-error");
+        resolve(ok);
+      },
+      onResponseError(_controller, err) {
+        fail(err);
+      },
+    };
+    try {
+      client.dispatch(
+        {
+          path: spec.path,
+          method: "GET",
+          reset: spec.freshConnection,
+          headersTimeout: spec.timeoutMs,
+          bodyTimeout: spec.timeoutMs,
+        },
+        handler,
+      );
+    } catch (err) {
+      fail(err);
     }
-    const ok = response.statusCode >= 200 && response.statusCode < 400;
-    ctx.recorder.finish(record, ok ? "ok" : "http-error");
-    return ok;
-  } catch (err) {
-    const failure = classifyNetworkError(err, ctx.hardStop.aborted);
-    record.error = failure.code;
-    ctx.recorder.finish(record, failure.outcome);
-    return failure.outcome === "stopped";
-  }
+  });
 }

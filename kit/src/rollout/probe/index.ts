@@ -4,6 +4,7 @@
  * undici clients and ws sockets; nothing keeps a response body.
  */
 import { setMaxListeners } from "node:events";
+import type { Client } from "undici";
 import type { TrafficRecord } from "../types.ts";
 import { newClient, probeRequest, type WorkerContext } from "./http.ts";
 import { Pacer, pause } from "./pacing.ts";
@@ -100,11 +101,20 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
   setMaxListeners(0, stopping.signal, hardStop.signal);
   const ctx: WorkerContext = { recorder, stopping: stopping.signal, hardStop: hardStop.signal };
   const workers: Promise<void>[] = [];
+  const clients = new Set<Client>();
+  const httpClient = (timeout: number): Client => {
+    const client = newClient(origin, timeout);
+    clients.add(client);
+    return client;
+  };
+  hardStop.signal.addEventListener("abort", () => {
+    for (const client of clients) void client.destroy().catch(() => undefined);
+  });
 
   for (let w = 0; w < settings.keepAliveConnections; w++) {
     workers.push(
       (async () => {
-        const client = newClient(origin, timeoutMs);
+        const client = httpClient(timeoutMs);
         const pacer = new Pacer(settings.requestsPerSecond / settings.keepAliveConnections);
         const spec = {
           kind: "http-reused" as const,
@@ -135,7 +145,7 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
   for (let w = 0; w < freshWorkers; w++) {
     workers.push(
       (async () => {
-        const client = newClient(origin, timeoutMs);
+        const client = httpClient(timeoutMs);
         const pacer = new Pacer(freshRate / freshWorkers);
         const spec = {
           kind: "http-fresh" as const,
@@ -161,7 +171,7 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
     workers.push(
       (async () => {
         const slowTimeout = settings.slowRequestMs + timeoutMs;
-        const client = newClient(origin, slowTimeout);
+        const client = httpClient(slowTimeout);
         const spec = {
           kind: "slow" as const,
           worker: w,

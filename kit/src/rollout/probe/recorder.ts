@@ -5,8 +5,10 @@ export interface KindCounts {
   started: number;
   ok: number;
   failed: number;
-  /** Connections (sse, ws) or requests currently open. */
+  /** Requests or connection attempts in progress (including streams and WebSockets held open). */
   open: number;
+  /** Streams and WebSockets currently established. */
+  connected: number;
 }
 
 /** ProbeStats are live counts per probe kind. */
@@ -33,11 +35,11 @@ export function isFailure(outcome: Outcome): boolean {
 export class Recorder {
   readonly records: TrafficRecord[] = [];
   readonly stats: ProbeStats = {
-    "http-reused": { started: 0, ok: 0, failed: 0, open: 0 },
-    "http-fresh": { started: 0, ok: 0, failed: 0, open: 0 },
-    sse: { started: 0, ok: 0, failed: 0, open: 0 },
-    ws: { started: 0, ok: 0, failed: 0, open: 0 },
-    slow: { started: 0, ok: 0, failed: 0, open: 0 },
+    "http-reused": { started: 0, ok: 0, failed: 0, open: 0, connected: 0 },
+    "http-fresh": { started: 0, ok: 0, failed: 0, open: 0, connected: 0 },
+    sse: { started: 0, ok: 0, failed: 0, open: 0, connected: 0 },
+    ws: { started: 0, ok: 0, failed: 0, open: 0, connected: 0 },
+    slow: { started: 0, ok: 0, failed: 0, open: 0, connected: 0 },
   };
   private nextId = 1;
 
@@ -50,12 +52,19 @@ export class Recorder {
     return { id: this.nextId++, kind, worker, start: Date.now(), end: 0, outcome: "ok" };
   }
 
+  /** connected counts a stream or WebSocket as established. */
+  connected(record: TrafficRecord): void {
+    this.stats[record.kind].connected++;
+  }
+
   /** finish stamps the end time and stores the record. */
   finish(record: TrafficRecord, outcome: Outcome): void {
     record.end = Date.now();
     record.outcome = outcome;
     const counts = this.stats[record.kind];
     counts.open--;
+    if ((record.kind === "sse" || record.kind === "ws") && record.established !== undefined)
+      counts.connected--;
     if (isFailure(outcome)) counts.failed++;
     else if (outcome !== "stopped") counts.ok++;
     this.records.push(record);

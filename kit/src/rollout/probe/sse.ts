@@ -103,6 +103,7 @@ export async function runSseWorker(worker: number, settings: SseSettings, ctx: W
           failed = true;
         } else {
           tracker.established(record);
+          ctx.recorder.connected(record);
           response.body.setEncoding("utf8");
           for await (const chunk of response.body) parser.push(chunk as string);
           record.messages = parser.events;

@@ -110,6 +110,7 @@ function connectOnce(
     socket.on("open", () => {
       record.status = 101;
       tracker.established(record);
+      ctx.recorder.connected(record);
       entry = heartbeat.add(socket);
     });
     socket.on("message", (data, isBinary) => {

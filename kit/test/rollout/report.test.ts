@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/rollout/analyze/index.ts";
+import {
+  buildReport,
+  renderHtml,
+  renderJson,
+  renderJUnit,
+  renderSummary,
+} from "../../src/rollout/report/index.ts";
+import type { RolloutRecording } from "../../src/rollout/types.ts";
+
+function report(name: string) {
+  const recording = JSON.parse(
+    readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), "utf8"),
+  ) as RolloutRecording;
+  return buildReport(recording, analyze(recording), { release: "app" });
+}
+
+describe("rollout reports", () => {
+  it("summarises a failed rollout with the SLO table, causes, traffic and rollout events", () => {
+    const text = renderSummary(report("exits-on-sigterm"));
+    expect(text).toMatch(/^kit rollout: FAIL/);
+    expect(text).toMatch(/No abrupt stream closes\s+FAIL/);
+    expect(text).toMatch(/exits-on-sigterm ×\d+/);
+    expect(text).toMatch(/the app exits at once on SIGTERM/);
+    expect(text).toMatch(/http-reused\s+\d+\s+\d+/);
+    expect(text).toMatch(/pod-terminating\s+app-5d8f-old/);
+  });
+
+  it("writes one JUnit testcase per SLO, with failures carrying the causes", () => {
+    const xml = renderJUnit(report("grace-too-short"));
+    expect(xml.match(/<testcase /g)?.length).toBe(6);
+    expect(xml.match(/<failure /g)?.length).toBe(1);
+    expect(xml).toContain('type="slow-requests-complete"');
+    expect(xml).toContain("terminationGracePeriodSeconds too short");
+    expect(renderJUnit(report("clean"))).not.toContain("<failure");
+  });
+
+  it("writes JSON without the raw records unless asked", () => {
+    const r = report("clean");
+    const compact = JSON.parse(renderJson(r)) as { ok: boolean; recordCount: number; records?: unknown };
+    expect(compact.ok).toBe(true);
+    expect(compact.recordCount).toBe(r.records.length);
+    expect(compact.records).toBeUndefined();
+    expect(
+      (JSON.parse(renderJson(r, { includeRecords: true })) as { records: unknown[] }).records.length,
+    ).toBe(r.records.length);
+  });
+
+  it("renders a self-contained HTML page with the timeline plot", () => {
+    const html = renderHtml(report("no-ready-pod"));
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain("<svg");
+    expect(html).toContain("<polyline");
+    expect(html).toMatch(/pod-terminating app-5d8f-old/);
+    expect(html).toContain("no-ready-pod");
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+});
