@@ -56,6 +56,7 @@ describe("kit CLI", () => {
   it("documents every command in --help", async () => {
     const io = capture();
     expect(await main(["--help"])).toBe(0);
-    for (const command of ["doctor", "up", "down", "status"]) expect(io.out()).toMatch(new RegExp(`\\n  ${command}\\b`));
+    for (const command of ["doctor", "up", "down", "status"])
+      expect(io.out()).toMatch(new RegExp(`\\n  ${command}\\b`));
   });
 });

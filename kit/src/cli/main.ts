@@ -8,6 +8,7 @@ import { ExternalToolError, errorMessage, exitCodeFor, KitError } from "../error
 import { binDir } from "../paths.ts";
 import { runDoctor } from "./commands/doctor.ts";
 import { runDown } from "./commands/down.ts";
+import { type RolloutFlags, runRolloutCommand } from "./commands/rollout.ts";
 import { runStatus } from "./commands/status.ts";
 import { runUp } from "./commands/up.ts";
 import { createCommandContext, type GlobalOptions } from "./context.ts";
@@ -73,6 +74,24 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description("show each component's health and endpoint (exit 0 only when all are healthy)")
     .action(async (_opts: unknown, cmd: Command) => {
       setExitCode(await runStatus(context(cmd)));
+    });
+
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  program
+    .command("rollout [apps...]")
+    .description(
+      "zero-downtime test: hold keep-alive HTTP, SSE streams, WebSockets and slow requests open while a real helm upgrade rolls the pods; exit 0 only when nobody noticed",
+    )
+    .option("--fault <name>", "layer charts/<app>/ci/faults/<name>.yaml to prove the test catches that fault")
+    .option("-f, --values <file>", "extra values file for the upgrade (repeatable)", collect, [])
+    .option("--set <key=value>", "extra helm --set for the upgrade (repeatable)", collect, [])
+    .option("--runs <n>", "repeat the rollout n times", "1")
+    .option(
+      "--report-dir <dir>",
+      "where to write the text, JSON, JUnit and HTML reports (default test-results/rollout)",
+    )
+    .action(async (apps: string[], opts: RolloutFlags, cmd: Command) => {
+      setExitCode(await runRolloutCommand(context(cmd), apps, opts));
     });
 
   return program;
