@@ -5,6 +5,7 @@
 // - memory and CPU of the probe holding 1,000 SSE streams, then 1,000 WebSockets, open.
 // Usage: npm run bench -- rollout-probe   (or: npx tsx bench/rollout-probe.ts)
 
+import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -60,7 +61,9 @@ async function wrkRps(fresh: boolean): Promise<number> {
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
 }
 
-async function probeRps(fresh: boolean): Promise<{ rps: number; failed: number }> {
+async function probeRps(
+  fresh: boolean,
+): Promise<{ rps: number; failed: number; cpuPercent: number; cpuUsPerRequest: number }> {
   const settings: ProbeSettings = fresh
     ? { ...none, target, freshConnectionsPerSecond: Number.POSITIVE_INFINITY, freshWorkers: CONNECTIONS }
     : { ...none, target, keepAliveConnections: CONNECTIONS, requestsPerSecond: Number.POSITIVE_INFINITY };
@@ -78,7 +81,9 @@ async function probeRps(fresh: boolean): Promise<{ rps: number; failed: number }
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const rows: string[][] = [["traffic", "wrk req/s", "probe req/s", "ratio", "probe failures"]];
+const rows: string[][] = [
+  ["traffic", "wrk req/s", "probe req/s", "ratio", "probe CPU", "probe CPU µs/req", "probe failures"],
+];
 for (const fresh of [false, true]) {
   const ratios: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -91,6 +96,8 @@ for (const fresh of [false, true]) {
       w.toFixed(0),
       p.rps.toFixed(0),
       (p.rps / w).toFixed(2),
+      `${p.cpuPercent.toFixed(0)}%`,
+      p.cpuUsPerRequest.toFixed(0),
       String(p.failed),
     ]);
   }
@@ -143,4 +150,9 @@ console.log(
 print(rows);
 console.log("");
 print(memoryRows);
-console.log(`goal: keep-alive ratio >= 0.5`);
+console.log(
+  `load average during the run: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} on ${cpus().length} cores`,
+);
+console.log("goal: keep-alive ratio >= 0.5");
