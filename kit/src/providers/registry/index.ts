@@ -11,7 +11,7 @@
  * Go module proxy on kit's Debian base (kind/node-image/images/registry.Dockerfile).
  */
 import { join } from "node:path";
-import { KitError } from "../../errors.ts";
+import { ExternalToolError, KitError, UserError } from "../../errors.ts";
 import { run } from "../../exec/index.ts";
 import { ensureBaseImage } from "../../images/base.ts";
 import { registrySpec } from "../../images/node/components.ts";
@@ -117,23 +117,7 @@ export async function ensureRegistry(options: RegistryOptions): Promise<Registry
   let created = false;
   const state = await inspect(name, "{{.State.Running}}", options.signal);
   if (state === undefined) {
-    await docker(
-      [
-        "run",
-        "-d",
-        "--restart=always",
-        "--name",
-        name,
-        "--label",
-        `${KIT_LABEL}=true`,
-        "--label",
-        `${KIT_LABEL}.role=registry`,
-        "-p",
-        `127.0.0.1:${hostPort}:5000`,
-        image,
-      ],
-      { signal: options.signal },
-    );
+    await startRegistryContainer(name, hostPort, image, options.signal);
     created = true;
   } else if (state !== "true") {
     await docker(["start", name], { signal: options.signal });
@@ -149,6 +133,44 @@ export async function ensureRegistry(options: RegistryOptions): Promise<Registry
     networkEndpoint: `http://${name}:5000`,
     created,
   };
+}
+
+async function startRegistryContainer(
+  name: string,
+  hostPort: number,
+  image: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    await docker(
+      [
+        "run",
+        "-d",
+        "--restart=always",
+        "--name",
+        name,
+        "--label",
+        `${KIT_LABEL}=true`,
+        "--label",
+        `${KIT_LABEL}.role=registry`,
+        "-p",
+        `127.0.0.1:${hostPort}:5000`,
+        image,
+      ],
+      { signal },
+    );
+  } catch (err) {
+    // `docker run` may have created the container before failing to start it; leave nothing behind.
+    await run("docker", ["rm", "-f", "-v", name], { allowFailure: true, timeoutMs: 60_000 });
+    const tail = err instanceof ExternalToolError ? err.outputTail.join("\n") : "";
+    if (/port is already allocated|address already in use/.test(tail)) {
+      throw new UserError(`the local registry cannot listen on 127.0.0.1:${hostPort}: the port is in use`, {
+        hint: "Set registry.hostPort in kit.config.yaml to a free port, or stop what holds it (`ss -ltnp`).",
+        cause: err,
+      });
+    }
+    throw err;
+  }
 }
 
 /** registryHostsToml is the containerd hosts.toml that sends localhost:<port> to the registry container. */
