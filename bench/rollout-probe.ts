@@ -67,15 +67,20 @@ async function probeRps(
   const settings: ProbeSettings = fresh
     ? { ...none, target, freshConnectionsPerSecond: Number.POSITIVE_INFINITY, freshWorkers: CONNECTIONS }
     : { ...none, target, keepAliveConnections: CONNECTIONS, requestsPerSecond: Number.POSITIVE_INFINITY };
+  const cpuStart = process.cpuUsage();
   const probe = startProbe(settings);
   const started = performance.now();
   await sleep(SECONDS * 1000);
   const records = await probe.stop({ drainMs: 1000 });
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuUs = cpu.user + cpu.system;
   const ok = records.filter((r) => r.outcome === "ok").length;
   return {
     rps: ok / elapsed,
     failed: records.filter((r) => r.outcome !== "ok" && r.outcome !== "stopped").length,
+    cpuPercent: cpuUs / 10_000 / elapsed,
+    cpuUsPerRequest: cpuUs / Math.max(1, ok),
   };
 }
 
