@@ -246,8 +246,10 @@ class Classifier {
   private killedNear(at: number): PodFacts | undefined {
     for (const pod of this.pods.values()) {
       if (!pod.killedAtGrace) continue;
-      const killAt = pod.exitedAt ?? pod.killAt;
-      if (killAt !== undefined && Math.abs(at - killAt) <= this.tol) return pod;
+      // The kill happens at SIGTERM + grace; the kubelet reports the exit a little later.
+      const nearKill = pod.killAt !== undefined && Math.abs(at - pod.killAt) <= this.tol;
+      const nearExit = pod.exitedAt !== undefined && Math.abs(at - pod.exitedAt) <= this.tol;
+      if (nearKill || nearExit) return pod;
     }
     return undefined;
   }
