@@ -140,6 +140,27 @@ async function holdOpen(kind: "streams" | "webSockets"): Promise<string[]> {
   ];
 }
 
+// What the probe costs at kit.config.yaml's default rates (slow requests left out: this server has no /slow).
+async function defaultRatesCpu(): Promise<string> {
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const probe = startProbe({
+    ...none,
+    target,
+    keepAliveConnections: 4,
+    requestsPerSecond: 50,
+    freshConnectionsPerSecond: 10,
+    streams: 4,
+    webSockets: 4,
+  });
+  await sleep(5000);
+  const records = await probe.stop({ drainMs: 500 });
+  const cpu = process.cpuUsage(cpuStart);
+  const percent = (cpu.user + cpu.system) / 10 / (performance.now() - started);
+  return `default rates (50 + 10 req/s, 4 streams, 4 WebSockets): ${percent.toFixed(1)}% of a core, ${records.length} records in 5 s`;
+}
+const defaultRates = await defaultRatesCpu();
+
 const memoryRows = [["held open", "heap growth", "RSS growth", "probe CPU while held", "failures"]];
 memoryRows.push(await holdOpen("streams"));
 memoryRows.push(await holdOpen("webSockets"));
@@ -155,6 +176,7 @@ console.log(
 print(rows);
 console.log("");
 print(memoryRows);
+console.log(defaultRates);
 console.log(
   `load average during the run: ${loadavg()
     .map((l) => l.toFixed(1))
