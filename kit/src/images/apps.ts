@@ -57,7 +57,8 @@ export async function appSourceHash(root: string, appPath: string): Promise<stri
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       const rel = relative(appDir, path);
-      if (ignored.has(rel) || ignored.has(entry.name)) continue;
+      // The Dockerfile is usually .dockerignored, but it decides the image: always hash it.
+      if ((ignored.has(rel) || ignored.has(entry.name)) && rel !== "Dockerfile") continue;
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) files[rel] = (await readFile(path)).toString("base64");
     }
@@ -148,6 +149,7 @@ export async function ensureAppImage(options: BuildOptions): Promise<AppImage> {
         context: join(options.root, options.path),
         buildArgs,
         labels: { "dev.kit.source-hash": sourceHash },
+        contexts: { hostca: await hostCaContext() },
       },
       { signal: options.signal, onLine: options.onLine },
     );
