@@ -36,6 +36,18 @@ describe("order API on a real database", () => {
     expect(indexes.find((i) => i.name === "idempotencyKey_unique")?.unique).toBe(true);
   });
 
+  it("a second replica starting on the same database becomes ready too (indexes already exist)", async () => {
+    const second = await startApp({ MONGODB_DATABASE: database });
+    try {
+      await waitFor(
+        "second replica readiness",
+        async () => (await request(`${second.base}/readyz`)).status === 200,
+      );
+    } finally {
+      await second.stop();
+    }
+  });
+
   it("creates and gets an order", async () => {
     const created = await post("/orders", order());
     expect(created.status).toBe(201);

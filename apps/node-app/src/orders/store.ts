@@ -28,6 +28,13 @@ export type CancelResult =
   | { kind: "not-found" }
   | { kind: "not-pending"; order: Order };
 
+/** ORDER_INDEXES are the indexes the order queries rely on. */
+const ORDER_INDEXES = [
+  { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
+  { key: { customerId: 1, _id: -1 }, name: "customerId_id" },
+  { key: { status: 1, _id: -1 }, name: "status_id" },
+] as const satisfies readonly { key: Record<string, 1 | -1>; name: string; unique?: boolean }[];
+
 /** OrderStore keeps orders in the "orders" collection. It uses only what FerretDB v1 supports: no transactions,
  * change streams or $lookup. */
 export class OrderStore {
@@ -37,13 +44,22 @@ export class OrderStore {
     this.orders = db.collection<OrderDocument>("orders");
   }
 
-  /** ensureIndexes creates the indexes the queries rely on; it is idempotent and runs at start-up. */
+  /**
+   * ensureIndexes creates the indexes the queries rely on; it is idempotent and runs at start-up.
+   * It creates only the missing ones: FerretDB v1.24 drops the connection (a server-side panic) when
+   * createIndexes names an index that already exists, which every pod after the first would do.
+   */
   async ensureIndexes(): Promise<void> {
-    await this.orders.createIndexes([
-      { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
-      { key: { customerId: 1, _id: -1 }, name: "customerId_id" },
-      { key: { status: 1, _id: -1 }, name: "status_id" },
-    ]);
+    const existing = new Set(
+      (
+        await this.orders
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((index) => String(index.name)),
+    );
+    const missing = ORDER_INDEXES.filter((index) => !existing.has(index.name));
+    if (missing.length > 0) await this.orders.createIndexes(missing);
   }
 
   /** create inserts an order, or returns the earlier one when idempotencyKey was used before. */
