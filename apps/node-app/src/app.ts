@@ -57,10 +57,11 @@ export async function buildApp(
     reply.header("x-served-by", config.pod);
     request.startedAt = performance.now();
   });
-  // Once closing, every response (including those of requests already in flight) tells the client not to reuse
-  // the connection, so no client sends a request on a connection the server is about to close.
+  // From SIGTERM on, every response (including those of requests already in flight) tells the client not to reuse
+  // the connection: kept-alive clients move to other pods during the drain delay, and no client sends a request on
+  // a connection the server is about to close (a reset, seen by kit rollout on a real cluster).
   app.addHook("onSend", async (_request, reply) => {
-    if (ctx.lifecycle.closing) reply.header("connection", "close");
+    if (ctx.lifecycle.draining) reply.header("connection", "close");
   });
   app.addHook("onResponse", async (request, reply) => {
     const durationMs = Math.round((performance.now() - request.startedAt) * 1000) / 1000;

@@ -199,8 +199,8 @@ func TestShutdownInProcess(t *testing.T) {
 	if resp, _ := get(t, base+"/readyz"); resp.StatusCode != 503 {
 		t.Errorf("readyz during drain = %d, want 503", resp.StatusCode)
 	}
-	if resp, body := get(t, base+"/"); resp.StatusCode != 200 {
-		t.Errorf("GET / during drain = %d %q, want 200", resp.StatusCode, body)
+	if resp, body := get(t, base+"/"); resp.StatusCode != 200 || !resp.Close {
+		t.Errorf("GET / during drain = %d %q (Connection: close %v), want 200 with Connection: close", resp.StatusCode, body, resp.Close)
 	}
 	body, err := io.ReadAll(stream.Body)
 	if err != nil {

@@ -24,6 +24,10 @@ func (a *App) Serve(ln net.Listener) error {
 func (a *App) Shutdown(signalled time.Time) int {
 	a.draining.Store(true)
 	a.metrics.draining.Set(1)
+	// From now on each response says "Connection: close" and its connection is closed after it, so
+	// clients holding kept-alive connections move to other pods during the drain. Otherwise
+	// Shutdown later closes those idle connections while a client may be sending on one: a reset.
+	a.server.SetKeepAlivesEnabled(false)
 	a.log.Info("shutdown", "phase", "draining", "drainDelayMs", a.cfg.DrainDelay.Milliseconds(),
 		"shutdownTimeoutMs", a.cfg.ShutdownTimeout.Milliseconds())
 	deadline := signalled.Add(a.cfg.ShutdownTimeout)
