@@ -57,9 +57,9 @@ describe("local Terraform against moto", () => {
     const param = await ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }));
     expect(param.Parameter?.Value).toBe("kit-fixture-orders");
     await tf.destroy();
-    await expect(ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }))).rejects.toThrow(
-      /ParameterNotFound/,
-    );
+    await expect(ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }))).rejects.toMatchObject({
+      name: "ParameterNotFound",
+    });
   });
 
   it("refuses an S3 backend aimed at AWS before running anything", async () => {
