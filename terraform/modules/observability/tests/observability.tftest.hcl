@@ -35,7 +35,7 @@ run "alarms_notify_an_encrypted_topic" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["docdb-cpu"].dimensions == { DBClusterIdentifier = "kit-test-orders" }
+    condition     = aws_cloudwatch_metric_alarm.this["docdb-cpu"].dimensions["DBClusterIdentifier"] == "kit-test-orders"
     error_message = "Dimensions must pass through."
   }
 }
