@@ -34,7 +34,11 @@ describe("config", () => {
     expect(err.problems).toHaveLength(3);
     expect(err.problems).toEqual(
       expect.arrayContaining([
-        { path: "registry.hostPort", line: 5, message: expect.stringMatching(/expected number, received string/) },
+        {
+          path: "registry.hostPort",
+          line: 5,
+          message: expect.stringMatching(/expected number, received string/),
+        },
         { path: "apps.web.chart", line: 7, message: expect.stringMatching(/is required/) },
         { path: "apps.web.replicas", line: 11, message: expect.stringMatching(/unknown field "replicas"/) },
       ]),
@@ -45,7 +49,9 @@ describe("config", () => {
   it("explains the expected shape of constrained fields", () => {
     const err = problemsOf("invalid-aws-environment.yaml");
     const paths = err.problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(["environments.prod.region", "environments.prod.accountId"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["environments.prod.region", "environments.prod.accountId"]),
+    );
     expect(err.message).toMatch(/must be an AWS region such as eu-west-1/);
     expect(err.message).toMatch(/12-digit/);
   });

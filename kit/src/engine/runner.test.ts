@@ -113,13 +113,28 @@ describe("runPlan", () => {
         cleaned.push("cluster");
       },
     };
-    const dependant: Step<void> = { id: "deploy", title: "deploy", needs: ["cluster"], apply: async () => undefined };
-    const transitive: Step<void> = { id: "verify", title: "verify", needs: ["deploy"], apply: async () => undefined };
+    const dependant: Step<void> = {
+      id: "deploy",
+      title: "deploy",
+      needs: ["cluster"],
+      apply: async () => undefined,
+    };
+    const transitive: Step<void> = {
+      id: "verify",
+      title: "verify",
+      needs: ["deploy"],
+      apply: async () => undefined,
+    };
     const unrelated: Step<void> = { id: "db", title: "db", apply: async () => undefined };
     const { events, sink } = collect();
     const result = await runPlan(definePlan("p", [failing, dependant, transitive, unrelated]), { sink });
     expect(result.ok).toBe(false);
-    expect(result.statuses).toEqual({ cluster: "failed", deploy: "skipped", verify: "skipped", db: "succeeded" });
+    expect(result.statuses).toEqual({
+      cluster: "failed",
+      deploy: "skipped",
+      verify: "skipped",
+      db: "succeeded",
+    });
     expect(cleaned).toEqual(["cluster"]);
     const failed = events.find((e) => e.type === "step-failed");
     expect(failed).toMatchObject({ error: { kind: "user", message: "port 5001 is taken", hint: "free it" } });
@@ -178,7 +193,12 @@ describe("runPlan", () => {
   });
 
   it("rejects plans with unknown needs or cycles", () => {
-    const s = (id: string, needs: string[]): Step<void> => ({ id, title: id, needs, apply: async () => undefined });
+    const s = (id: string, needs: string[]): Step<void> => ({
+      id,
+      title: id,
+      needs,
+      apply: async () => undefined,
+    });
     expect(() => definePlan("p", [s("a", ["nope"])])).toThrow(/unknown step "nope"/);
     expect(() => definePlan("p", [s("a", ["b"]), s("b", ["a"])])).toThrow(/cycle/);
     expect(() => definePlan("p", [s("a", []), s("a", [])])).toThrow(/used twice/);

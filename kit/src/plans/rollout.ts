@@ -95,7 +95,32 @@ export async function runRollouts(request: RolloutRequest): Promise<RolloutRun[]
     await writeFile(deployed, JSON.stringify(await getValues(cluster, names.namespace, app, request.signal)));
     const chart = join(root, appConfig.chart);
     const fault = request.fault ? faultFile(root, appConfig.chart, request.fault) : undefined;
+    const layered = [deployed, ...(fault ? [fault] : []), ...request.valuesFiles];
     try {
+      if (fault || request.valuesFiles.length > 0) {
+        // Faults live in the pods that get replaced (their preStop hook, their SIGTERM handling, their
+        // grace period), so the release first moves to the faulty values unmeasured; the measured
+        // rollout then replaces those pods.
+        request.onEvent?.(app, 0, {
+          type: "phase",
+          time: Date.now(),
+          phase: "upgrading",
+          message: `preparing: installing ${fault ? `fault ${request.fault}` : "the extra values"} before the measured rollout`,
+        });
+        await upgrade(
+          cluster,
+          {
+            release: app,
+            chart,
+            namespace: names.namespace,
+            valuesFiles: layered,
+            set: {},
+            wait: true,
+            timeout: "5m",
+          },
+          { signal: request.signal },
+        );
+      }
       for (let run = 1; run <= request.runs; run++) {
         const result = await runRollout(
           {
@@ -104,7 +129,7 @@ export async function runRollouts(request: RolloutRequest): Promise<RolloutRun[]
             namespace: names.namespace,
             release: app,
             chart,
-            valuesFiles: [deployed, ...(fault ? [fault] : []), ...request.valuesFiles],
+            valuesFiles: layered,
             // A new pod template every run, so each run is a real rollout.
             set: [`service.podAnnotations.kit\\.dev/rollout=run-${Date.now()}-${run}`, ...request.set],
             target: `http://127.0.0.1:${appConfig.hostPort}`,

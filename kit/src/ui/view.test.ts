@@ -69,7 +69,11 @@ describe("stateToView", () => {
 describe("plain printer", () => {
   it("prints one timestamped line per event and failures with their hint", () => {
     let out = "";
-    const print = createPlainPrinter({ write: (t) => (out += t) });
+    const print = createPlainPrinter({
+      write: (t) => {
+        out += t;
+      },
+    });
     for (const e of events) print(e);
     expect(out).toContain("12:00:00.010 [cluster] started");
     expect(out).toContain("12:00:02.000 [db] FAILED");

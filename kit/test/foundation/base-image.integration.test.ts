@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/exec/index.ts";
-import { type BaseImageSpec, DEFAULT_BASE_SPEC, baseImageRef, ensureBaseImage } from "../../src/images/base.ts";
+import {
+  type BaseImageSpec,
+  baseImageRef,
+  DEFAULT_BASE_SPEC,
+  ensureBaseImage,
+} from "../../src/images/base.ts";
 import { docker, imageExists, requireDocker } from "../../src/tools/docker.ts";
 
 describe("Debian base image (debootstrap + docker import)", () => {
@@ -30,7 +35,14 @@ describe("Debian base image (debootstrap + docker import)", () => {
     expect(tarballs).toHaveLength(1);
     expect(readdirSync(join(cache, "images")).filter((f) => f.startsWith(".tmp-"))).toEqual([]);
 
-    const out = await docker(["run", "--rm", ref, "sh", "-c", ". /etc/os-release && echo $VERSION_CODENAME && ps --version"]);
+    const out = await docker([
+      "run",
+      "--rm",
+      ref,
+      "sh",
+      "-c",
+      ". /etc/os-release && echo $VERSION_CODENAME && ps --version",
+    ]);
     expect(out).toMatch(/^bookworm\n/);
     expect(out).toMatch(/procps-ng/);
 

@@ -22,16 +22,41 @@ describe("App", () => {
     await tick();
     expect(lastFrame()).toContain("kind cluster");
     expect(lastFrame()).toMatch(/0\/2 done, 1 running/);
-    store.dispatch({ type: "step-succeeded", time: Date.now(), step: "cluster", changed: true, summary: "created" });
+    store.dispatch({
+      type: "step-succeeded",
+      time: Date.now(),
+      step: "cluster",
+      changed: true,
+      summary: "created",
+    });
     store.dispatch({ type: "step-started", time: Date.now(), step: "registry" });
     store.dispatch({
       type: "step-failed",
       time: Date.now(),
       step: "registry",
-      error: { kind: "external", message: "docker run exited with code 125", command: "docker run -p 5001:5000 registry", outputTail: ["port is already allocated"], hint: "Free port 5001." },
+      error: {
+        kind: "external",
+        message: "docker run exited with code 125",
+        command: "docker run -p 5001:5000 registry",
+        outputTail: ["port is already allocated"],
+        hint: "Free port 5001.",
+      },
     });
-    store.dispatch({ type: "plan-output", time: Date.now(), key: "kubeContext", label: "kube context", value: "kind-kit" });
-    store.dispatch({ type: "plan-finished", time: Date.now(), plan: "up", ok: false, cancelled: false, durationMs: 1200 });
+    store.dispatch({
+      type: "plan-output",
+      time: Date.now(),
+      key: "kubeContext",
+      label: "kube context",
+      value: "kind-kit",
+    });
+    store.dispatch({
+      type: "plan-finished",
+      time: Date.now(),
+      plan: "up",
+      ok: false,
+      cancelled: false,
+      durationMs: 1200,
+    });
     await tick();
     const frame = lastFrame() ?? "";
     expect(frame).toContain("✓");
