@@ -68,6 +68,8 @@ export class PodServer {
     const server = createServer((req, res) => this.handle(req, res));
     server.keepAliveTimeout = 30_000;
     server.on("connection", (socket) => {
+      // Clients reset connections on purpose in these tests; a reset is not an error of the test.
+      socket.on("error", () => undefined);
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
