@@ -35,6 +35,11 @@ export interface Step<T = unknown> {
   apply(ctx: StepContext): Promise<T>;
   /** Runs when the plan is cancelled while (or after) this step ran; must be safe to run twice. */
   cleanup?(ctx: Omit<StepContext, "resultOf">): Promise<void>;
+  /**
+   * Whether apply() changed the world, judged from its result (default true). For steps whose
+   * apply reuses what exists (a cluster, a container), so a re-run reports "unchanged".
+   */
+  changed?(value: T): boolean;
   /** A short description of what apply() changed, shown on success. */
   summarize?(value: T): string | undefined;
 }

@@ -192,6 +192,21 @@ describe("runPlan", () => {
     expect(succeeded.map((e) => e.type === "step-succeeded" && e.changed)).toEqual([false, false]);
   });
 
+  it("lets a step that reuses what exists report itself unchanged", async () => {
+    const { events, sink } = collect();
+    await runPlan(
+      definePlan("p", [
+        { id: "reuse", title: "reuse", apply: async () => ({ created: false }), changed: (v) => v.created },
+        { id: "make", title: "make", apply: async () => ({ created: true }), changed: (v) => v.created },
+      ]),
+      { sink },
+    );
+    const changed = Object.fromEntries(
+      events.flatMap((e) => (e.type === "step-succeeded" ? [[e.step, e.changed]] : [])),
+    );
+    expect(changed).toEqual({ reuse: false, make: true });
+  });
+
   it("rejects plans with unknown needs or cycles", () => {
     const s = (id: string, needs: string[]): Step<void> => ({
       id,

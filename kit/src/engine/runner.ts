@@ -263,7 +263,7 @@ export class PlanRun {
         type: "step-succeeded",
         time: this.now(),
         step: step.id,
-        changed: true,
+        changed: step.changed?.(value) ?? true,
         summary: step.summarize?.(value),
       });
     } catch (err) {

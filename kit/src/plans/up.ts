@@ -19,7 +19,7 @@ import { type PushedImage, pushImage } from "../providers/registry/index.ts";
 import { loadVersions } from "../tools/catalog.ts";
 import { imageExists } from "../tools/docker.ts";
 import { getRelease, upgrade } from "../tools/helm/index.ts";
-import { doctorPlan } from "./doctor.ts";
+import { checkTools, doctorPlan } from "./doctor.ts";
 import { environmentNames } from "./names.ts";
 import { findPortHolder, type PortHolder } from "./ports.ts";
 import { readReleaseRecord, releaseInputsHash, writeReleaseRecord } from "./release-state.ts";
@@ -105,6 +105,12 @@ export function upPlan(options: UpOptions): Plan {
   steps.push({
     id: "toolchain",
     title: "toolchain (kit doctor --fix)",
+    async check(ctx) {
+      const checks = await checkTools(versions, ctx.signal);
+      return checks.every((c) => !c.required || c.status === "ok")
+        ? { satisfied: true, value: undefined, summary: "all tools ready" }
+        : { satisfied: false };
+    },
     async apply(ctx) {
       const result = await runPlan(doctorPlan({ fix: true, versions }), {
         signal: ctx.signal,
@@ -154,27 +160,37 @@ export function upPlan(options: UpOptions): Plan {
   steps.push({
     id: "ports",
     title: "host ports free",
-    async apply(ctx) {
-      const problems: string[] = [];
-      for (const owner of portOwners) {
-        const holder = await findPortHolder(owner.port, ctx.signal);
-        if (!holder || owner.ownedBy(holder)) continue;
-        const who = holder.container
-          ? `container ${holder.container}`
-          : holder.pid
-            ? `pid ${holder.pid} (${holder.command ?? "?"})`
-            : "another process";
-        problems.push(`Port ${owner.port} (${owner.field}) is already in use by ${who}.`);
-      }
-      if (problems.length > 0) {
-        throw new UserError(problems.join(" "), {
-          hint: `Free ${problems.length > 1 ? "those ports" : "it"} or choose another port for the field named in kit.config.yaml.`,
-        });
-      }
-      return portOwners.map((o) => o.port);
+    // Only looks: it holds when every port is free or kit's own, and fails (naming the holder) otherwise.
+    async check(ctx) {
+      return {
+        satisfied: true,
+        value: await checkPorts(ctx.signal),
+        summary: `${portOwners.map((o) => o.port).join(", ")} free or kit's own`,
+      };
     },
-    summarize: (ports) => `${(ports as number[]).join(", ")} free or kit's own`,
+    async apply(ctx) {
+      return checkPorts(ctx.signal);
+    },
   });
+  async function checkPorts(signal: AbortSignal): Promise<number[]> {
+    const problems: string[] = [];
+    for (const owner of portOwners) {
+      const holder = await findPortHolder(owner.port, signal);
+      if (!holder || owner.ownedBy(holder)) continue;
+      const who = holder.container
+        ? `container ${holder.container}`
+        : holder.pid
+          ? `pid ${holder.pid} (${holder.command ?? "?"})`
+          : "another process";
+      problems.push(`Port ${owner.port} (${owner.field}) is already in use by ${who}.`);
+    }
+    if (problems.length > 0) {
+      throw new UserError(problems.join(" "), {
+        hint: `Free ${problems.length > 1 ? "those ports" : "it"} or choose another port for the field named in kit.config.yaml.`,
+      });
+    }
+    return portOwners.map((o) => o.port);
+  }
 
   steps.push({
     id: "image-source",
@@ -222,6 +238,7 @@ export function upPlan(options: UpOptions): Plan {
       if (local.registry) ctx.output("registry", "registry", local.registry.hostEndpoint);
       return local;
     },
+    changed: (local) => local.cluster.created || (local.registry?.created ?? false),
     summarize: (local) =>
       `${local.cluster.created ? "created" : "reused"} ${local.cluster.name}, ${local.cluster.nodes.length} node(s) ready`,
   } satisfies Step<LocalCluster>);
@@ -244,6 +261,7 @@ export function upPlan(options: UpOptions): Plan {
       ctx.output("awsEndpoint", `AWS emulator (${emulator.provider})`, emulator.endpoint);
       return emulator;
     },
+    changed: (e) => !e.reused,
     summarize: (e) => `${e.provider} ${e.reused ? "reused" : "started"} at ${e.endpoint}`,
   } satisfies Step<RunningAwsEmulator>);
 
@@ -265,6 +283,7 @@ export function upPlan(options: UpOptions): Plan {
       ctx.output("mongodbClusterUrl", "MONGODB_URL in the cluster", database.clusterUrl);
       return database;
     },
+    changed: (d) => !d.reused,
     summarize: (d) => `${d.provider} ${d.reused ? "reused (data kept)" : "started"}`,
   } satisfies Step<RunningDatabase>);
 
