@@ -1,5 +1,5 @@
 // rollout-probe measures kit rollout's traffic probe against a trivial loopback server
-// (bench/rollout-server.mjs, its own process) beside wrk in the same run, rounds interleaved:
+// (bench/support/rollout-server.mjs, its own process) beside wrk in the same run, rounds interleaved:
 // - keep-alive HTTP on 4 reused connections, as fast as it goes: probe req/s ÷ wrk req/s (goal ≥ 0.5);
 // - a fresh connection per request (wrk with "Connection: close"): the same ratio;
 // - memory and CPU of the probe holding 1,000 SSE streams, then 1,000 WebSockets, open.
@@ -25,7 +25,7 @@ const wrk = (await which("wrk")) ?? "/usr/bin/wrk";
 const stopServer = new AbortController();
 let port = 0;
 const listening = new Promise<void>((resolve) => {
-  run(process.execPath, [fileURLToPath(new URL("rollout-server.mjs", import.meta.url))], {
+  run(process.execPath, [fileURLToPath(new URL("support/rollout-server.mjs", import.meta.url))], {
     signal: stopServer.signal,
     onLine: (line) => {
       const match = /^listening (\d+)/.exec(line);
