@@ -55,7 +55,13 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .addOption(new Option("--env <name>", "environment to bring up").default("local"))
     .addOption(new Option("--only <apps>", "comma-separated apps to build and deploy (default: all)"))
-    .action(async (opts: { env: string; only?: string }, cmd: Command) => {
+    .addOption(
+      new Option(
+        "--concurrency <n>",
+        "steps run at once (default: as many as the graph allows; 1 runs them one by one)",
+      ).env("KIT_CONCURRENCY"),
+    )
+    .action(async (opts: { env: string; only?: string; concurrency?: string }, cmd: Command) => {
       setExitCode(await runUp(context(cmd), opts));
     });
 

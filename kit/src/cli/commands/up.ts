@@ -4,7 +4,10 @@ import { runUnderFrontEnd } from "../../ui/index.ts";
 import { type CommandContext, loadProject } from "../context.ts";
 
 /** runUp brings the local environment up and returns the exit code. */
-export async function runUp(ctx: CommandContext, opts: { env: string; only?: string }): Promise<number> {
+export async function runUp(
+  ctx: CommandContext,
+  opts: { env: string; only?: string; concurrency?: string },
+): Promise<number> {
   const project = await loadProject(ctx.options);
   const { UserError } = await import("../../errors.ts");
   const environment = project.config.environments[opts.env];
@@ -18,6 +21,10 @@ export async function runUp(ctx: CommandContext, opts: { env: string; only?: str
       hint: `Use \`kit promote --env ${opts.env}\` to deploy what passed locally to AWS.`,
     });
   }
+  const concurrency = opts.concurrency === undefined ? undefined : Number.parseInt(opts.concurrency, 10);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new UserError(`--concurrency ${opts.concurrency} is not a whole number of 1 or more.`);
+  }
   const only = opts.only
     ?.split(",")
     .map((s) => s.trim())
@@ -30,6 +37,7 @@ export async function runUp(ctx: CommandContext, opts: { env: string; only?: str
     cancel: ctx.cancel,
     verbose: ctx.options.verbose,
     holdOnFailure: true,
+    concurrency,
     sinks: [endpoints.sink],
   });
   await endpoints.write();
