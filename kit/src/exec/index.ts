@@ -203,26 +203,33 @@ export async function startBackground(
   args: readonly string[],
   options: { logFile: string; env?: Record<string, string | undefined>; cwd?: string },
 ): Promise<BackgroundProcess> {
-  const child = execa(file, [...args], {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    cleanup: false,
-    stdin: "ignore",
-    stdout: { file: options.logFile, append: true },
-    stderr: { file: options.logFile, append: true },
-    reject: false,
-  });
-  child.catch(() => undefined);
-  child.unref();
-  if (child.pid === undefined) {
-    throw new ExternalToolError(`${file} could not be started`, {
-      command: prettyCommand(file, args),
-      exitCode: undefined,
-      outputTail: [],
+  // node's spawn, not execa: execa keeps a handle on the child that holds kit's event loop open,
+  // and a daemon must let kit exit.
+  const { spawn } = await import("node:child_process");
+  const { openSync, closeSync } = await import("node:fs");
+  const fd = openSync(options.logFile, "a");
+  try {
+    const child = spawn(file, [...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      detached: true,
+      stdio: ["ignore", fd, fd],
     });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once("spawn", () => resolve(child.pid as number));
+      child.once("error", reject);
+    }).catch((err: unknown) => {
+      throw new ExternalToolError(
+        `${file} could not be started`,
+        { command: prettyCommand(file, args), exitCode: undefined, outputTail: [] },
+        { cause: err },
+      );
+    });
+    child.unref();
+    return { pid, command: prettyCommand(file, args) };
+  } finally {
+    closeSync(fd);
   }
-  return { pid: child.pid, command: prettyCommand(file, args) };
 }
 
 /** which returns the absolute path of an executable on PATH (or in extraDirs first), or undefined. */
