@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { PlanStore } from "../../../engine/state.ts";
 import { App } from "./App.tsx";
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 describe("App", () => {
   it("renders steps, the failed step's error and hint, and outputs as they arrive", async () => {

@@ -1,10 +1,31 @@
-import { useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import type { PlanState, PlanStore } from "../../../engine/state.ts";
 
-/** usePlanState subscribes a component to the engine's store. */
-export function usePlanState(store: PlanStore): PlanState {
-  return useSyncExternalStore(
-    (listener) => store.subscribe(listener),
-    () => store.getState(),
-  );
+/**
+ * usePlanState subscribes a component to the engine's store, re-rendering at most once per
+ * intervalMs: tools can log thousands of lines a second, and rendering each one starved the
+ * event loop (kind's output pipe then filled and the cluster step stalled).
+ */
+export function usePlanState(store: PlanStore, intervalMs = 100): PlanState {
+  const [state, setState] = useState(store.getState());
+  useEffect(() => {
+    let pending = false;
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      timer = undefined;
+      if (!pending) return;
+      pending = false;
+      setState(store.getState());
+    };
+    const unsubscribe = store.subscribe(() => {
+      pending = true;
+      if (timer === undefined) timer = setTimeout(flush, intervalMs);
+    });
+    setState(store.getState());
+    return () => {
+      unsubscribe();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [store, intervalMs]);
+  return state;
 }
