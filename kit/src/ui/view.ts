@@ -40,6 +40,16 @@ export const STATUS_SYMBOLS: Record<StepStatus, string> = {
   skipped: "-",
 };
 
+/**
+ * printable keeps what a terminal cell renders predictably: tools print emoji with variation
+ * selectors (kind's "🕹️"), which made the Ink layout code spin and froze the view.
+ */
+export function printable(line: string): string {
+  return line
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
+    .replace(/[^\x20-\x7e\u00a0-\u024f\u2500-\u257f\u2713\u2717]/gu, "");
+}
+
 /** formatDuration renders milliseconds as 0.4s, 12s or 2m05s. */
 export function formatDuration(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
@@ -81,7 +91,7 @@ export function stateToView(state: PlanState, now: number, selectedId?: string, 
         status: step.status,
         symbol: STATUS_SYMBOLS[step.status],
         elapsed: step.startedAt === undefined ? "" : formatDuration(end - step.startedAt),
-        detail: stepDetail(step),
+        detail: printable(stepDetail(step)),
         fraction: step.status === "running" ? step.progress?.fraction : undefined,
         selected: id === selectedStep,
       },
@@ -106,7 +116,12 @@ export function stateToView(state: PlanState, now: number, selectedId?: string, 
     title: state.plan ?? "",
     rows,
     selected: sel
-      ? { id: sel.id, title: sel.title, logs: sel.logs.slice(-logLines).map((l) => l.line), error: sel.error }
+      ? {
+          id: sel.id,
+          title: sel.title,
+          logs: sel.logs.slice(-logLines).map((l) => printable(l.line)),
+          error: sel.error,
+        }
       : undefined,
     outputs: state.outputs.map(({ label, value }) => ({ label, value })),
     counts,
