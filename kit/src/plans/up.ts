@@ -14,6 +14,7 @@ import { registryManifestDigest } from "../images/registry-client.ts";
 import { type ImageSource, resolveImageSource } from "../images/source.ts";
 import { type RunningAwsEmulator, startAwsEmulator } from "../providers/aws/index.ts";
 import { ensureLocalCluster, type LocalCluster } from "../providers/cluster/index.ts";
+import { COMPONENT_LABEL, PROJECT_LABEL } from "../providers/database/container.ts";
 import { type RunningDatabase, startDatabase } from "../providers/database/index.ts";
 import { type PushedImage, pushImage } from "../providers/registry/index.ts";
 import { loadVersions } from "../tools/catalog.ts";
@@ -142,14 +143,13 @@ export function upPlan(options: UpOptions): Plan {
     {
       port: config.aws.hostPort,
       field: "aws.hostPort",
-      ownedBy: (h) =>
-        h.labels?.["dev.kit.project"] === config.project && h.labels?.["dev.kit.component"] === "aws",
+      ownedBy: (h) => h.labels?.[PROJECT_LABEL] === config.project && h.labels?.[COMPONENT_LABEL] === "aws",
     },
     {
       port: config.database.hostPort,
       field: "database.hostPort",
       ownedBy: (h) =>
-        h.labels?.["dev.kit.project"] === config.project && h.labels?.["dev.kit.component"] === "database",
+        h.labels?.[PROJECT_LABEL] === config.project && h.labels?.[COMPONENT_LABEL] === "database",
     },
     ...Object.entries(config.apps).map(([appName, app]) => ({
       port: app.hostPort,

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { binDir } from "../paths.ts";
 import { buildGoProgram, type GoBuildOptions, type GoBuildSpec } from "./go-build.ts";
+import { OPENTOFU_PIN } from "./terraform/versions.ts";
 
 /** Versions is the shape of kit/versions.json. */
 export interface Versions {
@@ -56,11 +57,16 @@ export function goToolSpecs(versions: Versions = loadVersions()): Record<string,
         `-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=${k8sMinor(versions.kubernetes)}`,
       ],
     },
+    // OpenTofu's go.mod replaces hashicorp/hcl with its fork; a build from a module of kit's own must repeat it.
     tofu: {
       name: "tofu",
-      module: "github.com/opentofu/opentofu",
-      version: String(versions.opentofu ?? "v1.10.6"),
-      packages: [{ importPath: "github.com/opentofu/opentofu/cmd/tofu", binary: "tofu" }],
+      module: OPENTOFU_PIN.module,
+      version: OPENTOFU_PIN.version,
+      packages: [{ importPath: `${OPENTOFU_PIN.module}/cmd/tofu`, binary: "tofu" }],
+      replaces: {
+        "github.com/hashicorp/hcl/v2": "github.com/opentofu/hcl/v2@v2.20.2-0.20250121132637-504036cd70e7",
+      },
+      ldflags: [`-X ${OPENTOFU_PIN.module}/version.dev=no`],
     },
   };
 }

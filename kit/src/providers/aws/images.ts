@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { UserError } from "../../errors.ts";
 import { inputsHash } from "../../hash.ts";
 import { DEFAULT_BASE_SPEC, ensureBaseImage } from "../../images/base.ts";
+import { hostCaContext } from "../../images/host-ca.ts";
 import { cacheDir } from "../../paths.ts";
 import { buildImage, imageExists } from "../../tools/docker.ts";
 
@@ -46,27 +47,4 @@ export async function ensureEmulatorImage(
     options,
   );
   return tag;
-}
-
-/**
- * hostCaContext returns a directory holding the host's CA bundle as ca-certificates.crt, for the
- * image builds' downloads from PyPI (the host may trust a proxy's CA that Debian's bundle lacks).
- */
-export async function hostCaContext(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const candidates = [
-    env.SSL_CERT_FILE,
-    env.PIP_CERT,
-    env.REQUESTS_CA_BUNDLE,
-    "/etc/ssl/certs/ca-certificates.crt",
-  ];
-  const bundle = candidates.find((file): file is string => Boolean(file && existsSync(file)));
-  if (!bundle) {
-    throw new UserError("No CA bundle found on this machine for the image build's downloads.", {
-      hint: "Install Debian's ca-certificates package, or set SSL_CERT_FILE to your CA bundle.",
-    });
-  }
-  const dir = join(cacheDir(env), "images", "hostca");
-  await mkdir(dir, { recursive: true });
-  await copyFile(bundle, join(dir, "ca-certificates.crt"));
-  return dir;
 }
