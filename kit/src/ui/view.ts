@@ -45,6 +45,7 @@ export const STATUS_SYMBOLS: Record<StepStatus, string> = {
  * selectors (kind's "🕹️"), which made the Ink layout code spin and froze the view.
  */
 export function printable(line: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal escape sequences is the point.
   return line
     .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
     .replace(/[^\x20-\x7e\u00a0-\u024f\u2500-\u257f\u2713\u2717]/gu, "");

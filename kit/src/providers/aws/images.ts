@@ -1,16 +1,9 @@
-/**
- * images builds the emulator images from PyPI on kit's Debian base (kit/images/<name>/), tagged by
- * a hash of the Dockerfile, the files beside it, the pinned versions and the base image.
- */
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../../errors.ts";
 import { inputsHash } from "../../hash.ts";
 import { DEFAULT_BASE_SPEC, ensureBaseImage } from "../../images/base.ts";
 import { hostCaContext } from "../../images/host-ca.ts";
-import { cacheDir } from "../../paths.ts";
 import { buildImage, imageExists } from "../../tools/docker.ts";
 
 const IMAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "images");
