@@ -21,6 +21,18 @@ export interface ErrorInfo {
   stack?: string;
 }
 
+/**
+ * MAX_LOG_LINE_CHARS bounds one log line in an event. Tools sometimes print megabytes on one line
+ * (JSON); a front end only shows a screen's width of it, and measuring it all is slow.
+ */
+export const MAX_LOG_LINE_CHARS = 4000;
+
+/** clipLogLine shortens a line longer than max, saying how much was cut. */
+export function clipLogLine(line: string, max = MAX_LOG_LINE_CHARS): string {
+  if (line.length <= max) return line;
+  return `${line.slice(0, max)} … (${line.length - max} more characters cut)`;
+}
+
 /** KitEvent is the union of all events the engine emits. */
 export type KitEvent =
   | { type: "plan-started"; time: number; plan: string; steps: StepSummary[] }

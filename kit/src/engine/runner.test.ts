@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../errors.ts";
-import type { KitEvent } from "./events.ts";
+import { type KitEvent, MAX_LOG_LINE_CHARS } from "./events.ts";
 import { definePlan, type Step } from "./plan.ts";
 import { runPlan } from "./runner.ts";
 import { PlanStore } from "./state.ts";
@@ -241,5 +241,27 @@ describe("runPlan", () => {
     expect(state.steps.a?.logs.map((l) => l.line)).toEqual(["hello"]);
     expect(state.outputs).toEqual([{ key: "url", label: "App", value: "http://localhost:30080" }]);
     expect(state.finished?.ok).toBe(true);
+  });
+
+  it("clips a log line of megabytes (terraform's schema JSON) to a bounded length, saying so", async () => {
+    const { events, sink } = collect();
+    const huge = `{"provider_schemas":${"x".repeat(2_000_000)}}`;
+    await runPlan(
+      definePlan("p", [
+        {
+          id: "a",
+          title: "A",
+          async apply(ctx) {
+            ctx.log(huge);
+            ctx.log("short line");
+          },
+        },
+      ]),
+      { sink },
+    );
+    const lines = events.flatMap((e) => (e.type === "step-log" ? [e.line] : []));
+    expect(lines[0]?.length).toBeLessThan(MAX_LOG_LINE_CHARS + 100);
+    expect(lines[0]).toMatch(/^\{"provider_schemas":x+ … \(\d+ more characters cut\)$/);
+    expect(lines[1]).toBe("short line");
   });
 });

@@ -1,5 +1,5 @@
 import { CancelledError, ExternalToolError, errorMessage, KitError } from "../errors.ts";
-import type { ErrorInfo, EventSink, KitEvent } from "./events.ts";
+import { clipLogLine, type ErrorInfo, type EventSink, type KitEvent } from "./events.ts";
 import type { Plan, Step, StepContext } from "./plan.ts";
 
 /** StepStatus is where a step is in its life. */
@@ -219,7 +219,7 @@ export class PlanRun {
     return {
       signal,
       log: (line, stream = "info") =>
-        this.emit({ type: "step-log", time: this.now(), step: step.id, stream, line }),
+        this.emit({ type: "step-log", time: this.now(), step: step.id, stream, line: clipLogLine(line) }),
       progress: (message, fraction) =>
         this.emit({ type: "step-progress", time: this.now(), step: step.id, message, fraction }),
       output: (key, label, value) => this.emit({ type: "plan-output", time: this.now(), key, label, value }),

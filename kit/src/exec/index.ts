@@ -54,6 +54,9 @@ function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** TAIL_LINE_CHARS bounds each line kept in a command's output tail. */
+const TAIL_LINE_CHARS = 2000;
+
 /** LineSplitter turns chunks into whole lines, keeping a bounded tail. */
 class LineSplitter {
   private partial = "";
@@ -78,7 +81,8 @@ class LineSplitter {
   }
 
   private emit(line: string): void {
-    this.tail.push(line);
+    // The tail goes into error messages: keep a screenful of each line, not a megabyte of JSON.
+    this.tail.push(line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS)} …` : line);
     if (this.tail.length > this.tailLimit) this.tail.shift();
     this.onLine?.(line, this.stream);
   }

@@ -92,8 +92,8 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
     await quitRequested;
     if (retrying) result = await retrying;
   }
-  // let the last frame render before unmounting
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Let the last frame render before unmounting (Ink throttles its writes to the terminal).
+  await new Promise((resolve) => setTimeout(resolve, 250));
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
   return result;

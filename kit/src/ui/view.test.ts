@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { KitEvent } from "../engine/events.ts";
 import { initialPlanState, reducePlanState } from "../engine/state.ts";
 import { createPlainPrinter } from "./plain/printer.ts";
-import { formatDuration, stateToView } from "./view.ts";
+import { formatDuration, MAX_VIEW_LINE_CHARS, printable, stateToView } from "./view.ts";
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 const events: KitEvent[] = [
@@ -80,5 +80,13 @@ describe("plain printer", () => {
     expect(out).toContain("    hint: Free it or set database.hostPort in kit.config.yaml.");
     expect(out).toContain("[deploy] skipped: needs db, which failed");
     expect(out).not.toContain("waiting for port 27017");
+  });
+
+  it("shows printable text only, at most a screen's width of any line", () => {
+    expect(printable("\u001b[32m✓\u001b[0m Ensuring node image (kind.local) 🖼")).toBe(
+      "✓ Ensuring node image (kind.local) ",
+    );
+    const wide = printable(`é${"x".repeat(100_000)}`);
+    expect(wide.length).toBe(MAX_VIEW_LINE_CHARS);
   });
 });

@@ -42,12 +42,21 @@ export const STATUS_SYMBOLS: Record<StepStatus, string> = {
 
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 
+/** MAX_VIEW_LINE_CHARS is wider than any terminal; a row never needs more of a line. */
+export const MAX_VIEW_LINE_CHARS = 512;
+
 /**
  * printable keeps what a terminal cell renders predictably: colour codes go, and so do emoji with
- * variation selectors (kind prints "🕹️"), which Ink measures unreliably.
+ * variation selectors (kind prints "🕹️"), which Ink measures unreliably. It keeps at most
+ * MAX_VIEW_LINE_CHARS: Ink measures every character of a text to truncate it, and that cost grows
+ * with the square of a line's length (a 19 MB JSON line once froze the view).
  */
 export function printable(line: string): string {
-  return line.replace(ANSI_ESCAPE, "").replace(/[^\x20-\x7e\u00a0-\u024f\u2500-\u257f\u2713\u2717]/gu, "");
+  return line
+    .slice(0, MAX_VIEW_LINE_CHARS * 2)
+    .replace(ANSI_ESCAPE, "")
+    .replace(/[^\x20-\x7e\u00a0-\u024f\u2500-\u257f\u2713\u2717]/gu, "")
+    .slice(0, MAX_VIEW_LINE_CHARS);
 }
 
 /** formatDuration renders milliseconds as 0.4s, 12s or 2m05s. */

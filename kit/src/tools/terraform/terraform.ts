@@ -72,9 +72,11 @@ export async function localTerraform(options: LocalTerraformOptions): Promise<Lo
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
   let endpointNames: string[] | undefined;
 
-  const tf = async (args: string[], hint: string): Promise<string> => {
+  /** tf runs one command; machine-readable output (`-json`) is read, not logged line by line. */
+  const tf = async (args: string[], hint: string, options: { quiet?: boolean } = {}): Promise<string> => {
     try {
-      return (await run(binary.path, args, { ...common, hint })).stdout;
+      const onLineFor = options.quiet ? undefined : common.onLine;
+      return (await run(binary.path, args, { ...common, onLine: onLineFor, hint })).stdout;
     } catch (err) {
       throw wrapError(
         err,
@@ -88,6 +90,8 @@ export async function localTerraform(options: LocalTerraformOptions): Promise<Lo
       const schema = await tf(
         ["providers", "schema", "-json"],
         "Run init first; the provider must be installed.",
+        // One line of some 19 MB: logging it froze the terminal UI (measuring it is quadratic).
+        { quiet: true },
       );
       const names = endpointNamesFromSchema(schema);
       endpointNames = names.length > 0 ? names : FALLBACK_ENDPOINTS;
@@ -131,7 +135,7 @@ export async function localTerraform(options: LocalTerraformOptions): Promise<Lo
       );
     },
     async output() {
-      const stdout = await tf(["output", "-json"], "Outputs need an applied state.");
+      const stdout = await tf(["output", "-json"], "Outputs need an applied state.", { quiet: true });
       const raw = JSON.parse(stdout || "{}") as Record<string, { value: unknown }>;
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
     },

@@ -17,8 +17,14 @@ export function usePlanState(store: PlanStore, intervalMs = 100): PlanState {
       pending = false;
       setState(store.getState());
     };
-    const unsubscribe = store.subscribe(() => {
+    const unsubscribe = store.subscribe((next) => {
       pending = true;
+      // The end of a plan shows at once: the front end unmounts soon after it.
+      if (next.finished !== undefined) {
+        if (timer !== undefined) clearTimeout(timer);
+        flush();
+        return;
+      }
       if (timer === undefined) timer = setTimeout(flush, intervalMs);
     });
     setState(store.getState());
