@@ -37,6 +37,8 @@ export interface RolloutRequest {
   reportDir: string;
   signal: AbortSignal;
   onEvent?: (app: string, run: number, event: RolloutProgress) => void;
+  /** Called as each run finishes, with its verdict and report files. */
+  onRunFinished?: (run: RolloutRun) => void;
 }
 
 /** RolloutRun is one finished run with where its reports are. */
@@ -152,7 +154,9 @@ export async function runRollouts(request: RolloutRequest): Promise<RolloutRun[]
           renderJUnit(result.report, `kit rollout ${app}${request.fault ? ` (${request.fault})` : ""}`),
         );
         await writeFile(files.html, renderHtml(result.report));
-        runs.push({ app, run, fault: request.fault, result, files });
+        const finished: RolloutRun = { app, run, fault: request.fault, result, files };
+        runs.push(finished);
+        request.onRunFinished?.(finished);
       }
     } finally {
       if (fault || request.valuesFiles.length > 0 || request.set.length > 0) {

@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { runRollouts } from "../../plans/rollout.ts";
+import { type RolloutRun, runRollouts } from "../../plans/rollout.ts";
 import { renderSummary } from "../../rollout/index.ts";
-import { timestamp } from "../../ui/plain/printer.ts";
+import { formatRolloutEvent } from "../../ui/plain/rollout-printer.ts";
+import type { RolloutLiveStore } from "../../ui/rollout/live.ts";
 import { type CommandContext, loadProject } from "../context.ts";
 
 /** RolloutFlags are kit rollout's options. */
@@ -25,45 +26,42 @@ export async function runRolloutCommand(
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
     throw new UserError(`--runs ${flags.runs} is not a whole number from 1 to 20.`);
   }
-  const json = ctx.options.json;
+  const json = ctx.frontEnd === "json";
   const write = (text: string): void => void process.stdout.write(text);
-  const results = await runRollouts({
-    config: project.config,
-    root: project.root,
-    apps,
-    fault: flags.fault,
-    valuesFiles: flags.values,
-    set: flags.set,
-    runs,
-    reportDir: flags.reportDir ?? join(project.root, "test-results", "rollout"),
-    signal: ctx.signal,
-    onEvent: (app, run, event) => {
-      if (json) {
-        write(`${JSON.stringify({ app, run, ...event })}\n`);
-        return;
-      }
-      const at = timestamp(event.time);
-      if (event.type === "phase") write(`${at} [${app} #${run}] ${event.phase}: ${event.message}\n`);
-      else if (event.type === "timeline" && !event.event.initial) {
-        write(
-          `${at} [${app} #${run}] ${event.event.kind} ${event.event.pod ?? event.event.owner ?? ""} ${event.event.detail ?? ""}\n`,
-        );
-      } else if (event.type === "failure") {
-        const r = event.record;
-        const detail = [
-          r.status && `HTTP ${r.status}`,
-          r.error,
-          r.closeCode && `close ${r.closeCode}`,
-          r.pod && `pod ${r.pod}`,
-        ]
-          .filter(Boolean)
-          .join(", ");
-        write(`${at} [${app} #${run}] FAILURE ${r.kind}: ${r.outcome}${detail ? ` (${detail})` : ""}\n`);
-      } else if (event.type === "traffic" && ctx.options.verbose) {
-        write(`${at} [${app} #${run}] traffic ${JSON.stringify(event.stats)}\n`);
-      }
-    },
-  });
+  const { RolloutLiveStore } = await import("../../ui/rollout/live.ts");
+  const store = new RolloutLiveStore(runs);
+  const ink = ctx.frontEnd === "ink" ? await mountRolloutView(store) : undefined;
+  let results: RolloutRun[];
+  try {
+    results = await runRollouts({
+      config: project.config,
+      root: project.root,
+      apps,
+      fault: flags.fault,
+      valuesFiles: flags.values,
+      set: flags.set,
+      runs,
+      reportDir: flags.reportDir ?? join(project.root, "test-results", "rollout"),
+      signal: ctx.signal,
+      onEvent: (app, run, event) => {
+        store.dispatch({ app, run, event });
+        if (json) write(`${JSON.stringify({ app, run, ...event })}\n`);
+        else if (!ink) {
+          const line = formatRolloutEvent({ app, run, event }, ctx.options.verbose);
+          if (line !== undefined) write(`${line}\n`);
+        }
+      },
+      onRunFinished: (run) =>
+        store.finishRun({
+          app: run.app,
+          run: run.run,
+          ok: run.result.ok,
+          causes: run.result.analysis.failures.map((f) => `${f.class} (${f.count})`),
+        }),
+    });
+  } finally {
+    await ink?.unmount();
+  }
   for (const run of results) {
     if (json) {
       write(
@@ -78,4 +76,22 @@ export async function runRolloutCommand(
   const passed = results.filter((r) => r.result.ok).length;
   if (!json) write(`\nkit rollout: ${passed}/${results.length} run(s) passed\n`);
   return passed === results.length ? 0 : 1;
+}
+
+/** mountRolloutView shows the live Ink view of a rollout until unmount() (after the last frame). */
+async function mountRolloutView(store: RolloutLiveStore): Promise<{ unmount: () => Promise<void> }> {
+  const [{ render }, React, { RolloutApp }] = await Promise.all([
+    import("ink"),
+    import("react"),
+    import("../../ui/ink/components/RolloutApp.tsx"),
+  ]);
+  const instance = render(React.createElement(RolloutApp, { store }), { exitOnCtrlC: false });
+  return {
+    unmount: async () => {
+      // Let the last frame render (Ink throttles its writes), then give the terminal back.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      instance.unmount();
+      await instance.waitUntilExit().catch(() => undefined);
+    },
+  };
 }
