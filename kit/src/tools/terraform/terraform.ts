@@ -4,6 +4,8 @@
  * AWS provider configuration of the root module aimed at the emulator by a generated override,
  * and an environment stripped of anything that selects real credentials.
  */
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { UserError, wrapError } from "../../errors.ts";
 import { run } from "../../exec/index.ts";
 import { resolveTerraformBinary, type TerraformBinary, type TerraformBinarySetting } from "./binary.ts";
@@ -87,14 +89,27 @@ export async function localTerraform(options: LocalTerraformOptions): Promise<Lo
   /** withOverride runs fn with the emulator override in place, after the guard re-checked everything. */
   const withOverride = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (!endpointNames) {
-      const schema = await tf(
-        ["providers", "schema", "-json"],
-        "Run init first; the provider must be installed.",
-        // One line of some 19 MB: logging it froze the terminal UI (measuring it is quadratic).
-        { quiet: true },
-      );
-      const names = endpointNamesFromSchema(schema);
-      endpointNames = names.length > 0 ? names : FALLBACK_ENDPOINTS;
+      // The names depend only on the provider version: read its schema once and keep them beside the mirror.
+      const cached = join(dirname(mirror.dir), `endpoint-names-aws-${mirror.awsVersion}.json`);
+      const known = await readFile(cached, "utf8")
+        .then((text) => JSON.parse(text) as unknown)
+        .catch(() => undefined);
+      if (Array.isArray(known) && known.length > 0 && known.every((n) => typeof n === "string")) {
+        endpointNames = known as string[];
+      } else {
+        const schema = await tf(
+          ["providers", "schema", "-json"],
+          "Run init first; the provider must be installed.",
+          // One line of some 19 MB: logging it froze the terminal UI (measuring it is quadratic).
+          { quiet: true },
+        );
+        const names = endpointNamesFromSchema(schema);
+        endpointNames = names.length > 0 ? names : FALLBACK_ENDPOINTS;
+        if (names.length > 0) {
+          await writeFile(`${cached}.tmp-${process.pid}`, JSON.stringify(names));
+          await rename(`${cached}.tmp-${process.pid}`, cached);
+        }
+      }
     }
     // Modules installed by init are visible now: check them too.
     assertLocalOnly(dir, env, endpoint);
