@@ -1,16 +1,14 @@
 /**
  * main is kit's command line: it parses flags, builds the context, and hands each command to its
- * module under cli/commands. Errors are printed here and nowhere else.
+ * module under cli/commands. Errors are printed here and nowhere else. Command modules are imported
+ * when their command runs: loading every command's dependencies (the Kubernetes client, the AWS SDK,
+ * Ink) cost seconds on each start.
  */
 import { delimiter } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ExternalToolError, errorMessage, exitCodeFor, KitError } from "../errors.ts";
 import { binDir } from "../paths.ts";
-import { runDoctor } from "./commands/doctor.ts";
-import { runDown } from "./commands/down.ts";
-import { type RolloutFlags, runRolloutCommand } from "./commands/rollout.ts";
-import { runStatus } from "./commands/status.ts";
-import { runUp } from "./commands/up.ts";
+import type { RolloutFlags } from "./commands/rollout.ts";
 import { createCommandContext, type GlobalOptions } from "./context.ts";
 
 /** buildProgram declares every command and flag; `kit --help` is generated from it. */
@@ -45,6 +43,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "install what is missing (Debian: apt, the Go module proxy, PyPI; never GitHub downloads)",
     )
     .action(async (opts: { fix?: boolean }, cmd: Command) => {
+      const { runDoctor } = await import("./commands/doctor.ts");
       setExitCode(await runDoctor(context(cmd), Boolean(opts.fix)));
     });
 
@@ -62,6 +61,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       ).env("KIT_CONCURRENCY"),
     )
     .action(async (opts: { env: string; only?: string; concurrency?: string }, cmd: Command) => {
+      const { runUp } = await import("./commands/up.ts");
       setExitCode(await runUp(context(cmd), opts));
     });
 
@@ -72,6 +72,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .option("--volumes", "also remove data volumes (the database's data)")
     .action(async (opts: { volumes?: boolean }, cmd: Command) => {
+      const { runDown } = await import("./commands/down.ts");
       setExitCode(await runDown(context(cmd), opts));
     });
 
@@ -79,6 +80,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command("status")
     .description("show each component's health and endpoint (exit 0 only when all are healthy)")
     .action(async (_opts: unknown, cmd: Command) => {
+      const { runStatus } = await import("./commands/status.ts");
       setExitCode(await runStatus(context(cmd)));
     });
 
@@ -97,6 +99,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "where to write the text, JSON, JUnit and HTML reports (default test-results/rollout)",
     )
     .action(async (apps: string[], opts: RolloutFlags, cmd: Command) => {
+      const { runRolloutCommand } = await import("./commands/rollout.ts");
       setExitCode(await runRolloutCommand(context(cmd), apps, opts));
     });
 

@@ -174,8 +174,9 @@ export function upPlan(options: UpOptions): Plan {
   });
   async function checkPorts(signal: AbortSignal): Promise<number[]> {
     const problems: string[] = [];
-    for (const owner of portOwners) {
-      const holder = await findPortHolder(owner.port, signal);
+    const holders = await Promise.all(portOwners.map((owner) => findPortHolder(owner.port, signal)));
+    for (const [i, owner] of portOwners.entries()) {
+      const holder = holders[i];
       if (!holder || owner.ownedBy(holder)) continue;
       const who = holder.container
         ? `container ${holder.container}`

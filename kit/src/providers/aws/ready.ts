@@ -1,13 +1,8 @@
 /**
  * ready checks an emulator with one real AWS SDK v3 call per service kit needs, retrying until a
- * deadline, and says which service did not answer and its last error.
+ * deadline, and says which service did not answer and its last error. Each service's SDK client is
+ * imported when it is first probed: together they take over a second to load.
  */
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
-import { IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
-import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { KitError } from "../../errors.ts";
 import { type AwsService, EMULATOR_CREDENTIALS } from "./types.ts";
 
@@ -30,24 +25,36 @@ export async function probeService(service: AwsService, endpoint: string, region
   const config = emulatorClientConfig(endpoint, region);
   const abortSignal = AbortSignal.timeout(5_000);
   switch (service) {
-    case "s3":
+    case "s3": {
+      const { S3Client, ListBucketsCommand } = await import("@aws-sdk/client-s3");
       await new S3Client(config).send(new ListBucketsCommand({}), { abortSignal });
       return;
-    case "dynamodb":
+    }
+    case "dynamodb": {
+      const { DynamoDBClient, ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
       await new DynamoDBClient(config).send(new ListTablesCommand({}), { abortSignal });
       return;
-    case "iam":
+    }
+    case "iam": {
+      const { IAMClient, ListRolesCommand } = await import("@aws-sdk/client-iam");
       await new IAMClient(config).send(new ListRolesCommand({}), { abortSignal });
       return;
-    case "sts":
+    }
+    case "sts": {
+      const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
       await new STSClient(config).send(new GetCallerIdentityCommand({}), { abortSignal });
       return;
-    case "ssm":
+    }
+    case "ssm": {
+      const { SSMClient, DescribeParametersCommand } = await import("@aws-sdk/client-ssm");
       await new SSMClient(config).send(new DescribeParametersCommand({}), { abortSignal });
       return;
-    case "ecr":
+    }
+    case "ecr": {
+      const { ECRClient, DescribeRepositoriesCommand } = await import("@aws-sdk/client-ecr");
       await new ECRClient(config).send(new DescribeRepositoriesCommand({}), { abortSignal });
       return;
+    }
   }
 }
 

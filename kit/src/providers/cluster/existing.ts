@@ -3,9 +3,10 @@
  * (a shared dev cluster, k3d, Docker Desktop, minikube). kit only checks that it answers and that
  * its nodes are Ready; it never creates or deletes it.
  */
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { parse as parseYaml } from "yaml";
 import { KitError, UserError } from "../../errors.ts";
 import { listNodes, waitForReadyNodes } from "./kube.ts";
 import type { ClusterProvider, ClusterRef, EnsureOptions, EnsureResult, NodeState } from "./types.ts";
@@ -102,17 +103,17 @@ export class ExistingCluster implements ClusterProvider {
 }
 
 function currentContextOf(kubeconfigPath: string): string {
-  const kc = new KubeConfig();
+  let current: unknown;
   try {
-    kc.loadFromFile(kubeconfigPath);
+    const doc = parseYaml(readFileSync(kubeconfigPath, "utf8")) as { "current-context"?: unknown } | null;
+    current = doc?.["current-context"];
   } catch (err) {
     throw new UserError(`cannot read the kubeconfig ${kubeconfigPath}`, {
       hint: "Set cluster.kubeconfig in kit.config.yaml or KUBECONFIG to a readable file.",
       cause: err,
     });
   }
-  const current = kc.getCurrentContext();
-  if (!current) {
+  if (typeof current !== "string" || current === "") {
     throw new UserError(`the kubeconfig ${kubeconfigPath} has no current context`, {
       hint: "Set cluster.context in kit.config.yaml.",
     });

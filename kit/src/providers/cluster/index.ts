@@ -84,15 +84,22 @@ export async function ensureLocalCluster(options: LocalClusterOptions): Promise<
     return { provider, cluster: await provider.ensure(progress) };
   }
   const kubernetesVersion = options.kubernetesVersion ?? loadVersions().kubernetes;
-  const nodeImage = await ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
-  // In build mode kubectl was just built with the node image; upstream builds it on first use.
-  const kubectl = options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
-  const registry = await ensureRegistry({
-    ...progress,
-    source: options.source,
-    name: options.registryName,
-    hostPort: options.registryHostPort,
-  });
+  // The node image (with kubectl) and the registry do not depend on each other.
+  const [{ nodeImage, kubectl }, registry] = await Promise.all([
+    (async () => {
+      const nodeImage = await ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
+      // In build mode kubectl was just built with the node image; upstream builds it on first use.
+      const kubectl =
+        options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
+      return { nodeImage, kubectl };
+    })(),
+    ensureRegistry({
+      ...progress,
+      source: options.source,
+      name: options.registryName,
+      hostPort: options.registryHostPort,
+    }),
+  ]);
   const provider = clusterProvider({ ...options, nodeImage: nodeImage.ref });
   const cluster = await provider.ensure(progress);
   await connectRegistry(

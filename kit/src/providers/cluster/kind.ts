@@ -5,6 +5,7 @@
  * idempotent: an existing cluster is reused (stopped node containers are started again), and a
  * failed `kind create cluster` leaves nothing behind (kind deletes what it made).
  */
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -161,10 +162,20 @@ export class KindCluster implements ClusterProvider {
           `kind cluster ${this.name} runs ${nodeImage}, not ${this.options.nodeImage}; reusing it (run \`kit down\` to recreate)`,
         );
       }
-      await this.kindRun(
-        ["export", "kubeconfig", "--name", this.name, "--kubeconfig", this.kubeconfigPath],
-        options,
-      );
+      // The kubeconfig kit wrote earlier is still good when the API server answers through it (its
+      // port changes only when the node container is recreated); otherwise kind writes it again.
+      const answers =
+        existsSync(this.kubeconfigPath) &&
+        (await listNodes(this.ref()).then(
+          () => true,
+          () => false,
+        ));
+      if (!answers) {
+        await this.kindRun(
+          ["export", "kubeconfig", "--name", this.name, "--kubeconfig", this.kubeconfigPath],
+          options,
+        );
+      }
     } else {
       if (!this.options.nodeImage)
         throw new KitError("bug", "KindCluster.ensure needs options.nodeImage to create a cluster");

@@ -1,15 +1,16 @@
 /**
  * kube holds the Kubernetes API calls the cluster providers share, through
  * @kubernetes/client-node with an explicit kubeconfig file and context (never the user's current
- * context by accident).
+ * context by accident). The client is imported on first use: it takes about a second to load.
  */
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { KitError } from "../../errors.ts";
 import type { ClusterRef, NodeState } from "./types.ts";
 
 /** loadKubeConfig loads ref's kubeconfig file and selects its context, failing with the fix. */
-export function loadKubeConfig(ref: ClusterRef): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
+export async function loadKubeConfig(ref: ClusterRef): Promise<k8s.KubeConfig> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const kc = new KubeConfig();
   try {
     kc.loadFromFile(ref.kubeconfigPath);
   } catch (err) {
@@ -34,7 +35,8 @@ export function loadKubeConfig(ref: ClusterRef): k8s.KubeConfig {
 
 /** listNodes returns every node with its Ready condition. */
 export async function listNodes(ref: ClusterRef): Promise<NodeState[]> {
-  const api = loadKubeConfig(ref).makeApiClient(k8s.CoreV1Api);
+  const { CoreV1Api } = await import("@kubernetes/client-node");
+  const api = (await loadKubeConfig(ref)).makeApiClient(CoreV1Api);
   const list = await api.listNode();
   return list.items.map((n) => ({
     name: n.metadata?.name ?? "",
@@ -81,7 +83,8 @@ export async function applyConfigMap(
   name: string,
   data: Record<string, string>,
 ): Promise<void> {
-  const api = loadKubeConfig(ref).makeApiClient(k8s.CoreV1Api);
+  const { CoreV1Api } = await import("@kubernetes/client-node");
+  const api = (await loadKubeConfig(ref)).makeApiClient(CoreV1Api);
   const body: k8s.V1ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data };
   try {
     await api.readNamespacedConfigMap({ name, namespace });

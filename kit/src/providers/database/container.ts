@@ -8,7 +8,7 @@
  * started them exits, but kit's containers must outlive `kit up`, and its image cannot be pulled
  * where no registry answers. kit removes what it created by label instead (`removeKitContainers`).
  */
-import { GenericContainer, type StartedTestContainer, type WaitStrategy } from "testcontainers";
+import type { GenericContainer, StartedTestContainer, WaitStrategy } from "testcontainers";
 import { wrapError } from "../../errors.ts";
 import { run } from "../../exec/index.ts";
 import { inputsHash } from "../../hash.ts";
@@ -106,6 +106,11 @@ export function specHash(spec: ManagedContainerSpec): string {
   return inputsHash({ inputs, layout: 1 }, 16);
 }
 
+async function defaultFactory(): Promise<ContainerFactory> {
+  const { GenericContainer } = await import("testcontainers");
+  return (image) => new GenericContainer(image);
+}
+
 /**
  * startManagedContainer returns the running container for spec: the one from an earlier run when
  * its inputs are unchanged (started again if it was stopped), otherwise a new one (an outdated
@@ -113,7 +118,7 @@ export function specHash(spec: ManagedContainerSpec): string {
  */
 export async function startManagedContainer(
   spec: ManagedContainerSpec,
-  factory: ContainerFactory = (image) => new GenericContainer(image),
+  factory?: ContainerFactory,
 ): Promise<ManagedContainer> {
   disableReaper();
   const hash = specHash(spec);
@@ -130,7 +135,9 @@ export async function startManagedContainer(
     if (existing) await docker(["container", "rm", "-f", existing.Id]);
     if (spec.volume) await ensureVolume(spec.volume.name, kitLabels(spec.project, spec.component));
 
-    let container = factory(spec.image)
+    // testcontainers is loaded only when a container is made (it takes half a second to load).
+    const make = factory ?? (await defaultFactory());
+    let container = make(spec.image)
       .withName(spec.name)
       .withLabels(labels)
       .withExposedPorts(spec.hostPort ? { container: spec.port, host: spec.hostPort } : spec.port)

@@ -2,7 +2,6 @@
  * ready waits until a MongoDB-compatible server answers a real `ping` (and a `listCollections`,
  * which FerretDB serves from its backend, so the storage is up too), with a deadline.
  */
-import { MongoClient } from "mongodb";
 import { KitError } from "../../errors.ts";
 
 /** waitForMongo polls url with the official driver until ping and listCollections succeed. */
@@ -10,6 +9,8 @@ export async function waitForMongo(
   url: string,
   options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ ms: number }> {
+  // The driver is loaded when a database is checked, not with every kit command.
+  const { MongoClient } = await import("mongodb");
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 60_000);
   let lastError: unknown;

@@ -208,14 +208,18 @@ export async function connectRegistry(
     await docker(["network", "connect", registry.network, registry.name], { signal });
   }
   const dir = `/etc/containerd/certs.d/${registry.hostEndpoint}`;
-  for (const node of nodeContainers) {
+  const hostsToml = registryHostsToml(registry);
+  const configureNode = async (node: string): Promise<void> => {
+    // A node that already has this configuration (a reused cluster) is left as it is.
+    const current = await docker(["exec", node, "cat", `${dir}/hosts.toml`], { signal }).catch(() => "");
+    if (current === hostsToml) return;
     await docker(["exec", node, "mkdir", "-p", dir], { signal });
-    await docker(["exec", "-i", node, "cp", "/dev/stdin", `${dir}/hosts.toml`], {
-      signal,
-      input: registryHostsToml(registry),
-    });
-  }
-  await applyConfigMap(cluster, "kube-public", "local-registry-hosting", localRegistryHostingData(registry));
+    await docker(["exec", "-i", node, "cp", "/dev/stdin", `${dir}/hosts.toml`], { signal, input: hostsToml });
+  };
+  await Promise.all([
+    ...nodeContainers.map(configureNode),
+    applyConfigMap(cluster, "kube-public", "local-registry-hosting", localRegistryHostingData(registry)),
+  ]);
 }
 
 /** PushedImage is an image in the local registry: what to put in pod specs. */

@@ -3,7 +3,6 @@
  * from the Go module proxy, for machines where no registry serves the `mongo` image. Data lives in
  * SQLite files on a named volume at /state.
  */
-import { Wait } from "testcontainers";
 import { startManagedContainer } from "../container.ts";
 import { waitForMongo } from "../ready.ts";
 import { databaseNames, MONGO_PORT, runningDatabase } from "../running.ts";
@@ -46,7 +45,7 @@ export const ferretdbProvider: DatabaseProvider = {
         FERRETDB_TELEMETRY: "disable",
       },
       volume: persistent ? { name: names.volume, target: "/state" } : undefined,
-      waitStrategy: Wait.forLogMessage(/Listening on/),
+      waitStrategy: (await import("testcontainers")).Wait.forLogMessage(/Listening on/),
       startupTimeoutMs: 60_000,
       labels: { "dev.kit.provider": "ferretdb" },
     });
