@@ -105,8 +105,10 @@ describe.each(APPS)("%s fault values (kit rollout's has-teeth tests)", (app) => 
   const render = (fault: (typeof FAULTS)[number]) =>
     renderChart({ chart: app, values: ["values-local.yaml", `ci/faults/${fault}.yaml`] });
 
-  it("no-prestop renders no lifecycle hook", async () => {
-    expect(appContainer(await render("no-prestop")).lifecycle).toBeUndefined();
+  it("no-prestop renders no lifecycle hook and no in-process drain delay", async () => {
+    const c = appContainer(await render("no-prestop"));
+    expect(c.lifecycle).toBeUndefined();
+    expect(envOf(c).DRAIN_DELAY_MS?.value).toBe("0");
   });
 
   it("no-readiness renders no readiness probe (startup and liveness stay)", async () => {
