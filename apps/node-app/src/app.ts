@@ -2,7 +2,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { MongoClient } from "mongodb";
 import type { Config } from "./config.ts";
-import { APP_NAME, type AppContext } from "./context.ts";
+import { APP_NAME, type AppContext, warmingUp } from "./context.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { createMetrics } from "./metrics.ts";
 import { OrderStore } from "./orders/store.ts";
@@ -37,6 +37,7 @@ export async function buildApp(
     db,
     orders: new OrderStore(db),
     database: { indexesReady: false },
+    startedAt: Date.now(),
   };
   const app = Fastify({
     logger,
@@ -56,6 +57,18 @@ export async function buildApp(
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-served-by", config.pod);
     request.startedAt = performance.now();
+    // While warming up only the probes and metrics answer; readiness keeps traffic away meanwhile.
+    const path = request.url.split("?")[0] ?? "";
+    if (warmingUp(ctx) && path !== "/healthz" && path !== "/readyz" && path !== "/metrics") {
+      reply.header("retry-after", "1");
+      return sendProblem(
+        request,
+        reply,
+        503,
+        "Warming up",
+        `${APP_NAME} started less than WARMUP_MS (${config.warmupMs} ms) ago and is not ready to serve`,
+      );
+    }
   });
   // From SIGTERM on, every response (including those of requests already in flight) tells the client not to reuse
   // the connection: kept-alive clients move to other pods during the drain delay, and no client sends a request on

@@ -8,6 +8,8 @@ export interface Config {
   port: number;
   version: string;
   pod: string;
+  /** WARMUP_MS: after start, readiness fails and requests get 503 for this long (an app warming caches). */
+  warmupMs: number;
   drainDelayMs: number;
   shutdownTimeoutMs: number;
   streamIntervalMs: number;
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: int("PORT", 8080, 0, 65535),
     version: env.APP_VERSION || "dev",
     pod: env.POD_NAME || hostname(),
+    warmupMs: int("WARMUP_MS", 0, 0, DAY_MS),
     drainDelayMs: int("DRAIN_DELAY_MS", 5000, 0, DAY_MS),
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", 25000, 1, DAY_MS),
     streamIntervalMs: int("STREAM_INTERVAL_MS", 1000, 10, DAY_MS),

@@ -14,6 +14,13 @@ export interface AppContext {
   orders: OrderStore;
   /** database reports whether start-up work on the database (indexes) is done, and its last error. */
   database: { indexesReady: boolean; lastError?: string };
+  /** startedAt is when the app was built; it warms up until config.warmupMs has passed since. */
+  startedAt: number;
+}
+
+/** warmingUp says whether the app is still in its WARMUP_MS warm-up. */
+export function warmingUp(ctx: Pick<AppContext, "config" | "startedAt">, now = Date.now()): boolean {
+  return now - ctx.startedAt < ctx.config.warmupMs;
 }
 
 /** APP_NAME is the app's name as reported by / and /version. */

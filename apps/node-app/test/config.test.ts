@@ -9,6 +9,7 @@ describe("loadConfig", () => {
       port: 8080,
       version: "dev",
       pod: "p1",
+      warmupMs: 0,
       drainDelayMs: 5000,
       shutdownTimeoutMs: 25000,
       streamIntervalMs: 1000,
@@ -27,6 +28,7 @@ describe("loadConfig", () => {
       ...base,
       PORT: "9000",
       APP_VERSION: "1.2.3",
+      WARMUP_MS: "250",
       DRAIN_DELAY_MS: "100",
       SHUTDOWN_TIMEOUT_MS: "2000",
       STREAM_INTERVAL_MS: "50",
@@ -40,6 +42,7 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({
       port: 9000,
       version: "1.2.3",
+      warmupMs: 250,
       drainDelayMs: 100,
       shutdownTimeoutMs: 2000,
       streamIntervalMs: 50,

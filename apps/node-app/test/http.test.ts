@@ -112,3 +112,26 @@ describe("readiness with an unreachable database", () => {
     }
   });
 });
+
+describe("warm-up (WARMUP_MS)", () => {
+  it("answers 503 with Retry-After and fails readiness until warm, while /healthz passes", async () => {
+    const app = await startApp({ WARMUP_MS: "400", MONGODB_DATABASE: database });
+    try {
+      for (const path of ["/", "/version", "/slow?ms=1", "/orders"]) {
+        const res = await request(`${app.base}${path}`);
+        expect(res.status, path).toBe(503);
+        expect(res.headers["retry-after"], path).toBe("1");
+        expect(res.json(), path).toMatchObject({ title: "Warming up", status: 503 });
+      }
+      expect((await request(`${app.base}/readyz`)).json()).toEqual({ status: "warming up" });
+      expect((await request(`${app.base}/healthz`)).status).toBe(200);
+      await waitFor(
+        "readiness after warm-up",
+        async () => (await request(`${app.base}/readyz`)).status === 200,
+      );
+      expect((await request(`${app.base}/`)).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -125,6 +125,35 @@ describe("analyze on recorded rollouts", () => {
     });
   }
 
+  it("blames the missing readiness probe for 503s from a pod still warming up after it joined the endpoints", () => {
+    // The recording of a pod without a readiness probe, with its failures turned into what an app
+    // in its warm-up answers (WARMUP_MS): HTTP 503 from the new pod, just after it became ready.
+    const recording = fixture("no-readiness-probe");
+    const readyAt = recording.timeline.find((e) => e.kind === "pod-ready" && e.pod === NEW_POD)?.time ?? 0;
+    const warming = {
+      ...recording,
+      records: recording.records.map((r) =>
+        r.outcome === "ok" || r.end < readyAt
+          ? r
+          : { ...r, outcome: "http-error" as const, status: 503, pod: NEW_POD, error: undefined },
+      ),
+    };
+    const analysis = analyze(warming);
+    expect(analysis.ok).toBe(false);
+    const main = analysis.failures[0];
+    expect(main?.class).toBe("no-readiness-probe");
+    expect(main?.pod).toBe(NEW_POD);
+    expect(main?.cause).toMatch(/answered HTTP 503 .* after it became ready .*no readiness probe/);
+    // The same 503s from a pod that has a readiness probe are the pod's own errors.
+    const probed = {
+      ...warming,
+      timeline: warming.timeline.map((e) =>
+        e.kind === "pod-created" && e.pod === NEW_POD ? { ...e, hasReadinessProbe: true } : e,
+      ),
+    };
+    expect(analyze(probed).failures[0]?.class).toBe("pod-error-status");
+  });
+
   it("names slow reconnects when no pod is ready to take them", () => {
     const analysis = analyze(fixture("no-ready-pod"));
     const slow = analysis.failures.find((f) => f.class === "slow-reconnect");

@@ -25,7 +25,9 @@ type App struct {
 	log    *slog.Logger
 	server *http.Server
 
-	draining atomic.Bool
+	// startedAt is when New ran; the app is warming up until cfg.Warmup has passed since.
+	startedAt time.Time
+	draining  atomic.Bool
 	// closing is closed when the drain delay is over: streams send their final event, WebSockets close with 1001.
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -49,11 +51,12 @@ type metrics struct {
 // New builds an App from cfg, logging JSON lines to log (which should carry the app and pod attributes).
 func New(cfg Config, log *slog.Logger) *App {
 	a := &App{
-		cfg:     cfg,
-		log:     log,
-		closing: make(chan struct{}),
-		wsConns: map[*wsSession]struct{}{},
-		metrics: newMetrics(),
+		cfg:       cfg,
+		log:       log,
+		startedAt: time.Now(),
+		closing:   make(chan struct{}),
+		wsConns:   map[*wsSession]struct{}{},
+		metrics:   newMetrics(),
 	}
 	a.server = &http.Server{
 		Handler:           a.Handler(),
@@ -92,14 +95,14 @@ func newMetrics() *metrics {
 // Handler returns the app's routes wrapped in the request log, metrics and X-Served-By middleware.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", a.handleRoot)
-	mux.HandleFunc("GET /version", a.handleVersion)
+	mux.Handle("GET /{$}", a.afterWarmup(a.handleRoot))
+	mux.Handle("GET /version", a.afterWarmup(a.handleVersion))
 	mux.HandleFunc("GET /healthz", a.handleHealthz)
 	mux.HandleFunc("GET /readyz", a.handleReadyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics.registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /stream", a.handleStream)
-	mux.HandleFunc("GET /ws", a.handleWebSocket)
-	mux.HandleFunc("GET /slow", a.handleSlow)
+	mux.Handle("GET /stream", a.afterWarmup(a.handleStream))
+	mux.Handle("GET /ws", a.afterWarmup(a.handleWebSocket))
+	mux.Handle("GET /slow", a.afterWarmup(a.handleSlow))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Not Found", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
 	})
@@ -119,7 +122,29 @@ func (a *App) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// warmingUp says whether the app is still in its warm-up (WARMUP_MS from start).
+func (a *App) warmingUp() bool {
+	return time.Since(a.startedAt) < a.cfg.Warmup
+}
+
+// afterWarmup answers 503 with Retry-After while the app warms up; readiness keeps traffic away then.
+func (a *App) afterWarmup(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.warmingUp() {
+			w.Header().Set("Retry-After", "1")
+			writeProblem(w, r, http.StatusServiceUnavailable, "Warming up",
+				fmt.Sprintf("%s started less than WARMUP_MS (%d ms) ago and is not ready to serve", Name, a.cfg.Warmup.Milliseconds()))
+			return
+		}
+		next(w, r)
+	})
+}
+
 func (a *App) handleReadyz(w http.ResponseWriter, _ *http.Request) {
+	if a.warmingUp() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "warming up"})
+		return
+	}
 	if a.draining.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
 		return

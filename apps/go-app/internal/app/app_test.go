@@ -96,6 +96,31 @@ func TestEndpoints(t *testing.T) {
 	}
 }
 
+func TestWarmupAnswers503UntilWarmThenServes(t *testing.T) {
+	_, base, _ := startApp(t, map[string]string{"WARMUP_MS": "300"})
+	for _, path := range []string{"/", "/version", "/slow?ms=1", "/stream"} {
+		resp, body := get(t, base+path)
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "Warming up") ||
+			resp.Header.Get("Retry-After") != "1" {
+			t.Errorf("GET %s while warming up: %d %q; want 503 Warming up with Retry-After", path, resp.StatusCode, body)
+		}
+	}
+	if resp, body := get(t, base+"/readyz"); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "warming up") {
+		t.Errorf("GET /readyz while warming up: %d %q; want 503 warming up", resp.StatusCode, body)
+	}
+	// Alive all along: the startup and liveness probes pass while readiness keeps traffic away.
+	if resp, _ := get(t, base+"/healthz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz while warming up: %d; want 200", resp.StatusCode)
+	}
+	time.Sleep(350 * time.Millisecond)
+	if resp, body := get(t, base+"/readyz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /readyz after warm-up: %d %q; want 200", resp.StatusCode, body)
+	}
+	if resp, body := get(t, base+"/"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Hi! from go-app") {
+		t.Errorf("GET / after warm-up: %d %q; want 200", resp.StatusCode, body)
+	}
+}
+
 func TestStreamTicks(t *testing.T) {
 	_, base, _ := startApp(t, map[string]string{})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

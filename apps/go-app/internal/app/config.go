@@ -19,8 +19,12 @@ const (
 
 // Config holds every setting of the app; LoadConfig reads it from the environment.
 type Config struct {
-	Port             int
-	Version          string
+	Port    int
+	Version string
+	// Warmup is how long after start the app answers 503 (readiness failing) while it warms up, as
+	// an app loading caches or connecting to its dependencies does. A pod without a readiness probe
+	// gets traffic during it.
+	Warmup           time.Duration
 	Pod              string
 	DrainDelay       time.Duration
 	ShutdownTimeout  time.Duration
@@ -56,6 +60,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		def, min int
 		dst      *time.Duration
 	}{
+		{"WARMUP_MS", 0, 0, &cfg.Warmup},
 		{"DRAIN_DELAY_MS", 5000, 0, &cfg.DrainDelay},
 		{"SHUTDOWN_TIMEOUT_MS", 25000, 1, &cfg.ShutdownTimeout},
 		{"STREAM_INTERVAL_MS", 1000, 10, &cfg.StreamInterval},

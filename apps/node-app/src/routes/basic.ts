@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { APP_NAME, type AppContext } from "../context.ts";
+import { APP_NAME, type AppContext, warmingUp } from "../context.ts";
 import { sendProblem } from "../problem.ts";
 
 const PING_TIMEOUT_MS = 2000;
@@ -17,6 +17,7 @@ export function registerBasicRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (_request, reply) => {
+    if (warmingUp(ctx)) return reply.code(503).send({ status: "warming up" });
     if (lifecycle.draining) return reply.code(503).send({ status: "draining" });
     if (!ctx.database.indexesReady) {
       return reply.code(503).send({

@@ -303,6 +303,22 @@ class Classifier {
     if (record.outcome === "http-error") {
       const status = record.status ?? 0;
       const shuttingDown = servedBy?.terminatingAt !== undefined && at >= servedBy.terminatingAt - this.tol;
+      // A pod without a readiness probe that answers errors just after joining the endpoints was
+      // sent traffic before it could serve (an app still warming up).
+      const joinedAt = servedBy?.initial ? undefined : servedBy?.readyAt;
+      if (
+        servedBy?.hasReadinessProbe === false &&
+        !shuttingDown &&
+        joinedAt !== undefined &&
+        at >= joinedAt - 500 &&
+        at <= joinedAt + 5000 + this.tol
+      ) {
+        return {
+          class: "no-readiness-probe",
+          pod: servedBy.name,
+          cause: `pod ${servedBy.name} answered HTTP ${status} ${seconds(Math.max(0, at - (servedBy.readyAt ?? at)))} after it became ready → it was marked ready before the app could serve: it has no readiness probe (add one on an endpoint that fails until the app is warm)`,
+        };
+      }
       return {
         class: "pod-error-status",
         ...(record.pod === undefined ? {} : { pod: record.pod }),
