@@ -101,6 +101,7 @@ describe("analyze on recorded rollouts", () => {
       ["slow-requests-complete", true],
       ["reconnect-time", true],
       ["rollout-observed", true],
+      ["ready-pod-always", true],
     ]);
     expect(analysis.ok).toBe(true);
     // Streams and WebSockets on the old pod ended gracefully and came back on the new one.
@@ -152,6 +153,31 @@ describe("analyze on recorded rollouts", () => {
       ),
     };
     expect(analyze(probed).failures[0]?.class).toBe("pod-error-status");
+  });
+
+  it("fails a run with no ready pod for a while even when no request failed (a cloud load balancer would have)", () => {
+    const recording = fixture("no-ready-pod");
+    const quiet = {
+      ...recording,
+      records: recording.records.map((r) => ({
+        ...r,
+        outcome: r.kind === "sse" || r.kind === "ws" ? ("graceful" as const) : ("ok" as const),
+        error: undefined,
+        status: r.kind === "sse" || r.kind === "ws" ? r.status : 200,
+        reconnectMs: undefined,
+        closeCode: r.kind === "ws" ? 1001 : undefined,
+      })),
+    };
+    const analysis = analyze(quiet);
+    const slo = analysis.slos.find((s) => s.id === "ready-pod-always");
+    expect(slo?.ok).toBe(false);
+    expect(slo?.observed).toBeGreaterThan(0);
+    expect(analysis.ok).toBe(false);
+    const outage = analysis.failures.find((f) => f.class === "no-ready-pod");
+    expect(outage?.cause).toMatch(/no pod was ready for .* maxUnavailable: 0/);
+    expect(
+      analysis.failures.find((f) => f.class === "no-ready-pod" && f.count > 0 && f.recordIds.length > 0),
+    ).toBeUndefined();
   });
 
   it("names slow reconnects when no pod is ready to take them", () => {

@@ -30,7 +30,7 @@ describe("rollout reports", () => {
 
   it("writes one JUnit testcase per SLO, with failures carrying the causes", () => {
     const xml = renderJUnit(report("grace-too-short"));
-    expect(xml.match(/<testcase /g)?.length).toBe(6);
+    expect(xml.match(/<testcase /g)?.length).toBe(7);
     expect(xml.match(/<failure /g)?.length).toBe(1);
     expect(xml).toContain('type="slow-requests-complete"');
     expect(xml).toContain("terminationGracePeriodSeconds too short");

@@ -619,6 +619,38 @@ export function analyze(recording: RolloutRecording, options: AnalyzeOptions = {
   if (records.length === 0) warnings.push("the probe recorded no traffic");
   if (totals.slow.total > 0 && slowCompleted === 0) warnings.push("no slow request completed during the run");
 
+  // Zero-downtime means a ready pod at all times. Locally kube-proxy may still send traffic to a
+  // terminating pod when no pod is ready (so no request fails), but a cloud load balancer stops
+  // sending to a deregistered target: the outage itself fails the run. Before the watch has listed
+  // the pods that already ran, the count of ready pods is not known yet, so that span is left out.
+  const known = Math.max(startedAt, ...timeline.filter((e) => e.initial).map((e) => e.time));
+  const outages = noReady.filter((i) => i.from >= known && i.to > i.from);
+  const outageMs = outages.reduce((sum, i) => sum + (i.to - i.from), 0);
+  sloResults.push({
+    id: "ready-pod-always",
+    title: "A ready pod at all times",
+    ok: outages.length === 0,
+    observed: outageMs,
+    limit: 0,
+    detail:
+      outages.length === 0
+        ? "at least one pod was ready throughout"
+        : `${outages.length} span(s) with no ready pod, ${seconds(outageMs)} in all, from ${seconds(outages[0]?.from ? outages[0].from - startedAt : 0)}`,
+  });
+  if (outages.length > 0 && ![...groups.values()].some((g) => g.class === "no-ready-pod")) {
+    const strategy = strategyText(recording);
+    groups.set("no-ready-pod\u0000outage", {
+      class: "no-ready-pod",
+      cause: `no pod was ready for ${seconds(outageMs)} → the rollout took the only ready pod away before its replacement was ready${strategy ? ` (${strategy})` : ""}; here kube-proxy kept sending traffic to the terminating pod, but a cloud load balancer deregisters it at once (set maxUnavailable: 0 and maxSurge: 1, or run more replicas)`,
+      count: outages.length,
+      byKind: {},
+      byOutcome: {},
+      first: outages[0]?.from ?? startedAt,
+      last: outages.at(-1)?.to ?? startedAt,
+      recordIds: [],
+    });
+  }
+
   const buckets = bucketize(records, intervals, startedAt, endedAt);
   const failures = [...groups.values()].sort((a, b) => b.count - a.count || a.first - b.first);
   return {
