@@ -12,6 +12,7 @@ import type { KitConfig } from "../config/schema.ts";
 import { UserError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import { clusterProvider } from "../providers/cluster/index.ts";
+import { waitForNoTerminatingPods } from "../providers/cluster/kube.ts";
 import {
   type RolloutProgress,
   type RolloutResult,
@@ -124,6 +125,13 @@ export async function runRollouts(request: RolloutRequest): Promise<RolloutRun[]
         );
       }
       for (let run = 1; run <= request.runs; run++) {
+        // Pods an earlier upgrade replaced must be gone, or their shutdown lands in this run.
+        await waitForNoTerminatingPods(
+          cluster,
+          names.namespace,
+          `app.kubernetes.io/instance=${app}`,
+          3 * 60_000,
+        );
         const result = await runRollout(
           {
             kubeconfig: cluster.kubeconfigPath,
@@ -173,6 +181,13 @@ export async function runRollouts(request: RolloutRequest): Promise<RolloutRun[]
             timeout: "5m",
           },
           { signal: AbortSignal.timeout(10 * 60_000) },
+        );
+        // The faulty pods finish their shutdown before anything else measures the release.
+        await waitForNoTerminatingPods(
+          cluster,
+          names.namespace,
+          `app.kubernetes.io/instance=${app}`,
+          3 * 60_000,
         );
       }
     }

@@ -94,3 +94,30 @@ export async function applyConfigMap(
     await api.createNamespacedConfigMap({ namespace, body });
   }
 }
+
+/**
+ * waitForNoTerminatingPods waits until no pod matching selector in namespace is terminating (pods
+ * an upgrade replaced finish their shutdown after `helm upgrade --wait` returns).
+ */
+export async function waitForNoTerminatingPods(
+  ref: ClusterRef,
+  namespace: string,
+  labelSelector: string,
+  timeoutMs: number,
+): Promise<void> {
+  const { CoreV1Api } = await import("@kubernetes/client-node");
+  const api = (await loadKubeConfig(ref)).makeApiClient(CoreV1Api);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const list = await api.listNamespacedPod({ namespace, labelSelector });
+    if (!list.items.some((p) => p.metadata?.deletionTimestamp)) return;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new KitError(
+    "external",
+    `pods ${labelSelector} in ${namespace} still terminating after ${Math.round(timeoutMs / 1000)} s`,
+    {
+      hint: `Look at them with \`kubectl -n ${namespace} get pods -l ${labelSelector}\`.`,
+    },
+  );
+}
