@@ -2,7 +2,7 @@
  * The plain rollout printer: one timestamped line per phase, timeline event and failure (CI and
  * pipes); traffic counts only with --verbose.
  */
-import type { RolloutLiveEvent } from "../rollout/live.ts";
+import { type RolloutLiveEvent, timelineText } from "../rollout/live.ts";
 import { timestamp } from "./printer.ts";
 
 /** formatRolloutEvent returns the line for one event, or undefined when it prints nothing. */
@@ -14,11 +14,8 @@ export function formatRolloutEvent(
   switch (event.type) {
     case "phase":
       return `${prefix} ${event.phase}: ${event.message}`;
-    case "timeline": {
-      if (event.event.initial) return undefined;
-      const e = event.event;
-      return `${prefix} ${[e.kind, e.pod ?? e.owner, e.detail].filter(Boolean).join(" ")}`;
-    }
+    case "timeline":
+      return event.event.initial ? undefined : `${prefix} ${timelineText(event.event)}`;
     case "failure": {
       const r = event.record;
       const detail = [

@@ -6,7 +6,7 @@
  */
 import type { RolloutProgress } from "../../rollout/index.ts";
 import type { KindCounts, ProbeStats } from "../../rollout/probe/index.ts";
-import { PROBE_KINDS, type ProbeKind } from "../../rollout/types.ts";
+import { PROBE_KINDS, type ProbeKind, type TimelineEvent } from "../../rollout/types.ts";
 import { formatDuration, printable } from "../view.ts";
 
 /** RolloutLiveEvent is one progress event of one run of one app (run 0: preparing a fault). */
@@ -39,6 +39,11 @@ export interface RolloutLiveState {
   timeline: { time: number; text: string }[];
   runStartedAt?: number;
   finished: RunVerdict[];
+}
+
+/** timelineText renders a timeline event as one line: kind, pod (or owner), detail. */
+export function timelineText(e: TimelineEvent): string {
+  return [e.kind, e.pod ?? e.owner, e.detail].filter(Boolean).join(" ");
 }
 
 /** MAX_TIMELINE bounds the timeline kept for the view. */
@@ -83,9 +88,8 @@ export function reduceRolloutLive(state: RolloutLiveState, live: RolloutLiveEven
     }
     case "timeline": {
       if (event.event.initial) return next;
-      const e = event.event;
-      const text = [e.kind, e.pod ?? e.owner, e.detail].filter(Boolean).join(" ");
-      return { ...next, timeline: [...next.timeline, { time: e.time, text }].slice(-MAX_TIMELINE) };
+      const text = timelineText(event.event);
+      return { ...next, timeline: [...next.timeline, { time: event.event.time, text }].slice(-MAX_TIMELINE) };
     }
     case "helm-log":
       return next;

@@ -1,27 +1,7 @@
 import { Box, Text } from "ink";
-import { useEffect, useState } from "react";
-import { type RolloutLiveState, type RolloutLiveStore, rolloutToView } from "../../rollout/live.ts";
+import { type RolloutLiveStore, rolloutToView } from "../../rollout/live.ts";
 import { useNow } from "../hooks/use-now.ts";
-
-/** useRolloutState subscribes to the store, re-rendering at most every intervalMs. */
-function useRolloutState(store: RolloutLiveStore, intervalMs = 200): RolloutLiveState {
-  const [state, setState] = useState(store.getState());
-  useEffect(() => {
-    let timer: NodeJS.Timeout | undefined;
-    const unsubscribe = store.subscribe(() => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        setState(store.getState());
-      }, intervalMs);
-    });
-    setState(store.getState());
-    return () => {
-      unsubscribe();
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [store, intervalMs]);
-  return state;
-}
+import { useThrottledStore } from "../hooks/use-plan-state.ts";
 
 const num = (n: number, width = 8): string => String(n).padStart(width);
 
@@ -30,7 +10,7 @@ const num = (n: number, width = 8): string => String(n).padStart(width);
  * failures as they happen, the rollout's timeline, and each finished run's verdict.
  */
 export function RolloutApp({ store, active = true }: { store: RolloutLiveStore; active?: boolean }) {
-  const state = useRolloutState(store);
+  const state = useThrottledStore(store, 200);
   const now = useNow(500, active);
   const view = rolloutToView(state, now);
   return (

@@ -1,37 +1,50 @@
 import { useEffect, useState } from "react";
 import type { PlanState, PlanStore } from "../../../engine/state.ts";
 
+/** SubscribableStore is what the Ink views read: the engine's PlanStore and the rollout's live store. */
+export interface SubscribableStore<S> {
+  getState(): S;
+  subscribe(listener: (state: S) => void): () => void;
+}
+
 /**
- * usePlanState subscribes a component to the engine's store, re-rendering at most once per
- * intervalMs: tools can log thousands of lines a second, and rendering each one starved the
- * event loop (kind's output pipe then filled and the cluster step stalled).
+ * useThrottledStore subscribes a component to a store, re-rendering at most once per intervalMs:
+ * tools can log thousands of lines a second, and rendering each one starved the event loop (kind's
+ * output pipe then filled and the cluster step stalled). A state for which showNow is true renders
+ * at once (the end of a plan: the front end unmounts soon after it).
  */
-export function usePlanState(store: PlanStore, intervalMs = 100): PlanState {
+export function useThrottledStore<S>(
+  store: SubscribableStore<S>,
+  intervalMs: number,
+  showNow: (state: S) => boolean = () => false,
+): S {
   const [state, setState] = useState(store.getState());
   useEffect(() => {
-    let pending = false;
     let timer: NodeJS.Timeout | undefined;
     const flush = (): void => {
       timer = undefined;
-      if (!pending) return;
-      pending = false;
       setState(store.getState());
     };
     const unsubscribe = store.subscribe((next) => {
-      pending = true;
-      // The end of a plan shows at once: the front end unmounts soon after it.
-      if (next.finished !== undefined) {
+      if (showNow(next)) {
         if (timer !== undefined) clearTimeout(timer);
         flush();
         return;
       }
-      if (timer === undefined) timer = setTimeout(flush, intervalMs);
+      timer ??= setTimeout(flush, intervalMs);
     });
     setState(store.getState());
     return () => {
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [store, intervalMs]);
+  }, [store, intervalMs, showNow]);
   return state;
+}
+
+const planFinished = (state: PlanState): boolean => state.finished !== undefined;
+
+/** usePlanState is useThrottledStore for the engine's store; the finished plan shows at once. */
+export function usePlanState(store: PlanStore, intervalMs = 100): PlanState {
+  return useThrottledStore(store, intervalMs, planFinished);
 }
