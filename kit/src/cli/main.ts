@@ -8,6 +8,7 @@ import { delimiter } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ExternalToolError, errorMessage, exitCodeFor, KitError } from "../errors.ts";
 import { binDir } from "../paths.ts";
+import type { LogsFlags } from "./commands/logs.ts";
 import type { RolloutFlags } from "./commands/rollout.ts";
 import { createCommandContext, type GlobalOptions } from "./context.ts";
 
@@ -84,6 +85,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runStatus(context(cmd)));
     });
 
+  program
+    .command("logs <app>")
+    .description(
+      "print the logs of an app's pods in the local environment as `pod | line`, following new lines and new pods (Ctrl-C stops)",
+    )
+    .option("--tail <n>", "lines of each pod's past to print first", "20")
+    .option("--no-follow", "print what the pods have logged so far and exit")
+    .action(async (app: string, opts: LogsFlags, cmd: Command) => {
+      const { runLogs } = await import("./commands/logs.ts");
+      setExitCode(await runLogs(context(cmd), app, opts));
+    });
+
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command("rollout [apps...]")
@@ -110,6 +123,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<number> {
   // kit's own tools (kind, helm, tofu, go) come first on PATH for everything kit runs.
   process.env.PATH = [binDir(), process.env.PATH].filter(Boolean).join(delimiter);
+  // The AWS SDK warns on Node < 22 that its releases after January 2027 will need Node 22; kit's
+  // SDK is pinned by package-lock.json, and the multi-line warning tore the terminal UI's frame.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;

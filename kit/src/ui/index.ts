@@ -6,6 +6,7 @@ import type { EventSink } from "../engine/events.ts";
 import type { Plan } from "../engine/plan.ts";
 import { type PlanResult, PlanRun } from "../engine/runner.ts";
 import { PlanStore } from "../engine/state.ts";
+import type { AppLogSource } from "../plans/app-logs.ts";
 import { createJsonPrinter } from "./json/printer.ts";
 import { createPlainPrinter } from "./plain/printer.ts";
 
@@ -37,8 +38,15 @@ export interface RunUnderFrontEndOptions {
   /** Extra sinks (e.g. a state file writer). */
   sinks?: EventSink[];
   concurrency?: number;
-  /** In the Ink view, keep the screen after a failure until the user quits (allows retry). */
-  holdOnFailure?: boolean;
+  /**
+   * When the Ink view stays after the plan ends, until the user quits: never, after a failure
+   * (to retry), or always (kit up: to follow app logs; like \`tilt up\`). Default never.
+   */
+  hold?: "never" | "on-failure" | "always";
+  /** What quitting leaves behind, shown beside the q key (e.g. "the environment stays up"). */
+  quitNote?: string;
+  /** Apps whose pod logs the Ink view's l key follows. */
+  appLogs?: AppLogSource;
 }
 
 /** runUnderFrontEnd runs plan, showing it with the chosen front end, and returns how it ended. */
@@ -58,41 +66,51 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   });
   if (options.frontEnd !== "ink") return planRun.run();
 
-  const [{ render }, React, { App }] = await Promise.all([
+  const [{ render }, React, { App }, { AppLogFeed, AppLogFollower }] = await Promise.all([
     import("ink"),
     import("react"),
     import("./ink/components/App.tsx"),
+    import("./app-logs.ts"),
   ]);
+  const feed = new AppLogFeed();
+  const follower = options.appLogs ? new AppLogFollower(feed, options.appLogs) : undefined;
   let result: PlanResult | undefined;
   let quitAfterFinish: () => void = () => undefined;
   const quitRequested = new Promise<void>((resolve) => {
     quitAfterFinish = resolve;
   });
   let retrying: Promise<PlanResult> | undefined;
-  const instance = render(
-    React.createElement(App, {
-      store,
-      onQuit: () => {
-        if (result === undefined) options.cancel();
-        else quitAfterFinish();
-      },
-      onRetry: (stepId: string) => {
-        if (result === undefined || retrying) return;
-        retrying = planRun.retry(stepId).then((r) => {
-          result = r;
-          retrying = undefined;
-          return r;
-        });
-      },
-    }),
-    { exitOnCtrlC: false },
-  );
+  const appProps = (closing: boolean) => ({
+    store,
+    closing,
+    quitNote: options.quitNote,
+    logApps: follower?.apps,
+    appLogs: feed,
+    onFollowLogs: follower ? (app: string | undefined) => follower.follow(app) : undefined,
+    onQuit: () => {
+      if (result === undefined) options.cancel();
+      else quitAfterFinish();
+    },
+    onRetry: (stepId: string) => {
+      if (result === undefined || retrying) return;
+      retrying = planRun.retry(stepId).then((r) => {
+        result = r;
+        retrying = undefined;
+        return r;
+      });
+    },
+  });
+  const instance = render(React.createElement(App, appProps(false)), { exitOnCtrlC: false });
   result = await planRun.run();
-  if (!result.ok && !result.cancelled && options.holdOnFailure) {
+  const hold = options.hold ?? "never";
+  if (!result.cancelled && (hold === "always" || (hold === "on-failure" && !result.ok))) {
     await quitRequested;
     if (retrying) result = await retrying;
   }
-  // Let the last frame render before unmounting (Ink throttles its writes to the terminal).
+  follower?.stop();
+  // The last frame stays on the terminal: without the key help, then unmounted once Ink (which
+  // throttles its writes) has drawn it.
+  instance.rerender(React.createElement(App, appProps(true)));
   await new Promise((resolve) => setTimeout(resolve, 250));
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);

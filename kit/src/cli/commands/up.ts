@@ -1,3 +1,4 @@
+import { appLogSource } from "../../plans/app-logs.ts";
 import { endpointsRecorder } from "../../plans/endpoints.ts";
 import { upPlan } from "../../plans/up.ts";
 import { runUnderFrontEnd } from "../../ui/index.ts";
@@ -36,7 +37,9 @@ export async function runUp(
     signal: ctx.signal,
     cancel: ctx.cancel,
     verbose: ctx.options.verbose,
-    holdOnFailure: true,
+    hold: "always",
+    quitNote: "the environment stays up; `kit down` removes it",
+    appLogs: appLogSource(project.config),
     concurrency,
     sinks: [endpoints.sink],
   });

@@ -7,6 +7,9 @@ export interface SubscribableStore<S> {
   subscribe(listener: (state: S) => void): () => void;
 }
 
+// A constant, so that the default does not resubscribe on every render.
+const never = (): boolean => false;
+
 /**
  * useThrottledStore subscribes a component to a store, re-rendering at most once per intervalMs:
  * tools can log thousands of lines a second, and rendering each one starved the event loop (kind's
@@ -16,7 +19,7 @@ export interface SubscribableStore<S> {
 export function useThrottledStore<S>(
   store: SubscribableStore<S>,
   intervalMs: number,
-  showNow: (state: S) => boolean = () => false,
+  showNow: (state: S) => boolean = never,
 ): S {
   const [state, setState] = useState(store.getState());
   useEffect(() => {
