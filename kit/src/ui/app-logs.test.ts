@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppLogSource, FollowAppOptions } from "../plans/app-logs.ts";
-import { AppLogFeed, AppLogFollower, MAX_APP_LOG_LINES } from "./app-logs.ts";
+import { AppLogFeed, AppLogFollower, compactLogLine, MAX_APP_LOG_LINES } from "./app-logs.ts";
 
 /** A source that records each follow and lets the test emit lines and see aborts. */
 function recordingSource() {
@@ -66,5 +66,29 @@ describe("AppLogFollower", () => {
     new AppLogFollower(feed, source).follow("broken");
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(feed.getState().status).toBe("stopped: cannot read the kubeconfig");
+  });
+});
+
+describe("compactLogLine", () => {
+  it("puts time, level, message and the line's own fields first, dropping what every line repeats", () => {
+    // Recorded from the apps' pods.
+    expect(
+      compactLogLine(
+        '{"time":"2026-11-28T07:17:35.310880862Z","level":"INFO","msg":"request","app":"go-app","pod":"go-app-554db4c875-qrfwh","method":"GET","path":"/readyz","status":200,"durationMs":0.047,"remote":"10.244.0.1:48406"}',
+      ),
+    ).toBe(
+      "07:17:35.310 INFO request method=GET path=/readyz status=200 durationMs=0.047 remote=10.244.0.1:48406",
+    );
+    expect(
+      compactLogLine(
+        '{"level":"info","time":"2026-11-28T07:17:44.861Z","app":"node-app","pod":"node-app-5867578cd8-fmwmv","reqId":"req-a","method":"GET","path":"/kit-log-probe","status":404,"durationMs":2.62,"msg":"request"}',
+      ),
+    ).toBe("07:17:44.861 INFO request reqId=req-a method=GET path=/kit-log-probe status=404 durationMs=2.62");
+  });
+
+  it("passes other lines through", () => {
+    expect(compactLogLine("plain text")).toBe("plain text");
+    expect(compactLogLine("{not json")).toBe("{not json");
+    expect(compactLogLine("[1,2]")).toBe("[1,2]");
   });
 });

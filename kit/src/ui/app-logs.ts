@@ -5,7 +5,33 @@
  * itself.
  */
 import { errorMessage } from "../errors.ts";
-import { type AppLogSource, formatPodLogLine } from "../plans/app-logs.ts";
+import { type AppLogSource, shortPodName } from "../plans/app-logs.ts";
+
+/** Fields every line of the apps repeats, or the pane shows elsewhere (pod). */
+const REPEATED_FIELDS = new Set(["time", "level", "msg", "message", "app", "pod", "hostname", "pid", "v"]);
+
+/**
+ * compactLogLine renders a JSON log line (slog, pino) as `HH:MM:SS.mmm LEVEL msg key=value ...`
+ * for a pane a screen wide: the raw JSON puts what matters past the edge. Other lines pass as is.
+ */
+export function compactLogLine(line: string): string {
+  if (!line.startsWith("{")) return line;
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  if (typeof record !== "object" || record === null || Array.isArray(record)) return line;
+  const time =
+    typeof record.time === "string" ? (/T(\d\d:\d\d:\d\d(?:\.\d{1,3})?)/.exec(record.time)?.[1] ?? "") : "";
+  const level = typeof record.level === "string" ? record.level.toUpperCase() : "";
+  const message = record.msg ?? record.message;
+  const fields = Object.entries(record)
+    .filter(([key]) => !REPEATED_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+  return [time, level, typeof message === "string" ? message : "", ...fields].filter(Boolean).join(" ");
+}
 
 /** AppLogFeedState is the followed app (none: the view shows step logs), its status and lines. */
 export interface AppLogFeedState {
@@ -83,7 +109,7 @@ export class AppLogFollower {
     Promise.resolve()
       .then(() =>
         this.source.follow(app, {
-          onLine: (line) => feed.push(app, formatPodLogLine(line, app)),
+          onLine: (line) => feed.push(app, `${shortPodName(line.pod, app)} | ${compactLogLine(line.line)}`),
           onStatus: (status) => feed.setStatus(app, status),
           signal: controller.signal,
         }),

@@ -44,7 +44,7 @@ describe("kit up terminal UI (tmux)", () => {
     await kit(["down", "--volumes"]);
   });
 
-  it("shows steps with spinners, then progress, then endpoints and a summary", async () => {
+  it("shows steps with spinners, then endpoints and a summary; l follows an app's pod logs; q quits", async () => {
     await tmux([
       "new-session",
       "-d",
@@ -73,7 +73,7 @@ describe("kit up terminal UI (tmux)", () => {
     expect(mid).toMatch(/logs: /);
 
     const end = await waitForScreen(
-      (s) => /KIT_EXIT=\d+/.test(s) || /\d+ failed, \d+ skipped/.test(s),
+      (s) => /KIT_EXIT=\d+/.test(s) || /all \d+ steps done in/.test(s) || /\d+ failed, \d+ skipped/.test(s),
       30 * 60_000,
     );
     writeFileSync(join(ARTIFACTS, "3-end.txt"), end);
@@ -81,7 +81,30 @@ describe("kit up terminal UI (tmux)", () => {
     expect(end).toMatch(/kube context\s+kind-kit/);
     expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);
     expect(end).toMatch(/MONGODB_URL/);
-    expect(end).toMatch(/KIT_EXIT=0/);
-    await capture("4-final");
+    // Like `tilt up`, the view stays once everything is up.
+    expect(end).not.toMatch(/KIT_EXIT/);
+    expect(end).toMatch(/l follow app logs/);
+
+    await tmux(["send-keys", "-t", SESSION, "l"]);
+    await waitForScreen((s) => /logs: go-app pods · following 2 containers of 2 pods/.test(s), 60_000);
+    // A request made now shows up in the pane (the probes' lines scroll it away within seconds).
+    const path = `/kit-tui-${process.pid}`;
+    await fetch(`http://127.0.0.1:30080${path}`, { signal: AbortSignal.timeout(10_000) });
+    const logs = await waitForScreen((s) => s.includes(path), 30_000);
+    writeFileSync(join(ARTIFACTS, "4-app-logs.txt"), logs);
+    // `<pod> | <time> <level> <message> <fields>`: the apps' JSON lines, compacted to fit the pane.
+    expect(logs).toMatch(
+      new RegExp(
+        `[a-z0-9]+-[a-z0-9]{5} \\| \\d\\d:\\d\\d:\\d\\d\\.\\d+ INFO request method=GET path=${path} status=404`,
+      ),
+    );
+
+    await tmux(["send-keys", "-t", SESSION, "q"]);
+    const quit = await waitForScreen((s) => /KIT_EXIT=\d+/.test(s), 60_000);
+    expect(quit).toMatch(/KIT_EXIT=0/);
+    expect(quit).not.toMatch(/q quit/);
+    await capture("5-final");
+    // Quitting leaves the environment up.
+    expect((await kit(["status"])).exitCode).toBe(0);
   });
 });

@@ -1,5 +1,31 @@
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DockerSnapshot, dockerSnapshot, httpText, jsonEvents, kit } from "./support.ts";
+import { CancelledError } from "../../src/errors.ts";
+import { run } from "../../src/exec/index.ts";
+import { binDir } from "../../src/paths.ts";
+import { environmentNames } from "../../src/plans/names.ts";
+import { type DockerSnapshot, dockerSnapshot, httpText, jsonEvents, kit, ROOT } from "./support.ts";
+
+const KIT = join(ROOT, "kit", "bin", "kit.js");
+
+/** kubectl on the environment's cluster, as kit built and installed it. */
+async function kubectl(args: string[]): Promise<string> {
+  const names = environmentNames("kit");
+  const result = await run(
+    join(binDir(), "kubectl"),
+    ["--kubeconfig", names.kubeconfig, "--context", "kind-kit", "-n", names.namespace, ...args],
+    { timeoutMs: 120_000 },
+  );
+  return result.stdout;
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /**
  * The whole local environment, end to end, the way a user runs it: `kit up` without a TTY from
@@ -78,6 +104,51 @@ describe("kit up / status / down", () => {
     };
     expect(report.components.length).toBeGreaterThanOrEqual(6);
     expect(report.components.every((c) => c.state === "healthy")).toBe(true);
+  });
+
+  it("kit logs --no-follow prints the recent lines of every pod of the app, naming the pod", async () => {
+    const result = await kit(["logs", "go-app", "--no-follow", "--tail", "5"]);
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split("\n").filter(Boolean);
+    const pods = new Set(lines.map((line) => line.split(" | ")[0]));
+    // The chart runs 2 replicas locally; each line is `<replicaset hash>-<pod suffix> | <the app's JSON line>`.
+    expect(pods.size).toBe(2);
+    for (const line of lines) expect(line).toMatch(/^[a-z0-9]+-[a-z0-9]{5} \| \{".*"app":"go-app"/);
+  });
+
+  it("kit logs follows new lines and pods that start while it runs", async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const following = run(process.execPath, [KIT, "logs", "node-app", "--tail", "1"], {
+      cwd: ROOT,
+      signal: controller.signal,
+      timeoutMs: 5 * 60_000,
+      env: { CI: "1" },
+      onLine: (line) => lines.push(line),
+    }).catch((err: unknown) => err);
+    try {
+      await waitFor(() => lines.length >= 2, 60_000, "the last line of each node-app pod");
+      const path = `/kit-logs-test-${process.pid}`;
+      expect((await httpText(`http://127.0.0.1:30081${path}`)).status).toBe(404);
+      await waitFor(
+        () => lines.some((l) => l.includes(`"path":"${path}"`)),
+        30_000,
+        `a log line for ${path}`,
+      );
+
+      const before = new Set(lines.map((l) => l.split(" | ")[0]));
+      await kubectl(["scale", "deployment/node-app", "--replicas=3"]);
+      await waitFor(
+        () => lines.some((l) => !before.has(l.split(" | ")[0]) && l.includes('"app":"node-app"')),
+        120_000,
+        "a line from the pod that started while following",
+      );
+    } finally {
+      await kubectl(["scale", "deployment/node-app", "--replicas=2"]);
+      controller.abort();
+    }
+    // It followed until stopped: the only way it ended is the test's cancel.
+    expect(await following).toBeInstanceOf(CancelledError);
   });
 
   it("kit down --volumes leaves no container, network or volume of kit's behind", async () => {
