@@ -1,6 +1,29 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * findKitDir walks up from this module to kit's own folder (the one holding versions.json and
+ * images/). It works from the sources (kit/src) and from the compiled CLI (kit/bin/kit.js compiles
+ * kit into node_modules/.cache/kit-cli), so data files are never found relative to a module.
+ */
+function findKitDir(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, "versions.json")) && existsSync(join(dir, "src", "cli"))) return dir;
+    if (existsSync(join(dir, "kit", "versions.json"))) return join(dir, "kit");
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`kit's folder (with versions.json) is not above ${start}`);
+    dir = parent;
+  }
+}
+
+/** KIT_DIR is kit's folder in the repository (kit/: versions.json, images/, src/). */
+export const KIT_DIR = findKitDir(dirname(fileURLToPath(import.meta.url)));
+
+/** REPO_DIR is the repository holding kit (its kind/, charts/ and so on). */
+export const REPO_DIR = dirname(KIT_DIR);
 
 /**
  * cacheDir is where kit keeps costly artifacts (built images, Go-built tools, the provider

@@ -1,6 +1,6 @@
 /**
- * The up plan brings the local environment up: toolchain, then cluster + registry, AWS emulator,
- * database and app images all at once, then pushes, Terraform against the emulator, one Helm
+ * The up plan brings the local environment up: toolchain, then cluster, registry, AWS emulator,
+ * database and app images all at once, then pushes (while kind still creates the cluster), Terraform against the emulator, one Helm
  * release per app, and a readiness check through the host port a user would use. Every step checks
  * the world first, so a second `kit up` changes nothing, and after a code change only the apps whose
  * image or values differ are rebuilt and redeployed.
@@ -13,10 +13,16 @@ import { type AppImage, appImageRef, appSourceHash, ensureAppImage } from "../im
 import { registryManifestDigest } from "../images/registry-client.ts";
 import { type ImageSource, resolveImageSource } from "../images/source.ts";
 import { type RunningAwsEmulator, startAwsEmulator } from "../providers/aws/index.ts";
-import { ensureLocalCluster, type LocalCluster } from "../providers/cluster/index.ts";
+import {
+  connectLocalRegistry,
+  ensureClusterOnly,
+  ensureLocalRegistry,
+  type LocalCluster,
+  type LocalClusterOptions,
+} from "../providers/cluster/index.ts";
 import { COMPONENT_LABEL, PROJECT_LABEL } from "../providers/database/container.ts";
 import { type RunningDatabase, startDatabase } from "../providers/database/index.ts";
-import { type PushedImage, pushImage } from "../providers/registry/index.ts";
+import { type PushedImage, pushImage, type Registry } from "../providers/registry/index.ts";
 import { loadVersions } from "../tools/catalog.ts";
 import { imageExists } from "../tools/docker.ts";
 import { getRelease, upgrade } from "../tools/helm/index.ts";
@@ -213,33 +219,50 @@ export function upPlan(options: UpOptions): Plan {
     containerPort: app.hostPort,
     hostPort: app.hostPort,
   }));
+  const clusterOptions = (ctx: StepContext): LocalClusterOptions => ({
+    source: ctx.resultOf<ImageSource>("image-source"),
+    provider: config.cluster.provider,
+    name: names.cluster,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    workers: config.cluster.workers,
+    portMappings,
+    context: config.cluster.context,
+    registryHostPort: config.registry.hostPort,
+    registryName: names.registry,
+    signal: ctx.signal,
+    onLine: (line) => ctx.log(line),
+  });
+  // The registry is a step of its own, so images are pushed while kind creates the cluster.
   steps.push({
-    id: "cluster",
-    title: `cluster ${names.cluster} + registry`,
+    id: "registry",
+    title: "local registry",
     needs: ["toolchain", "image-source", "ports"],
     async apply(ctx) {
-      const local = await ensureLocalCluster({
-        source: ctx.resultOf<ImageSource>("image-source"),
-        provider: config.cluster.provider,
-        name: names.cluster,
-        kubernetesVersion: config.cluster.kubernetesVersion,
-        workers: config.cluster.workers,
-        portMappings,
-        context: config.cluster.context,
-        registryHostPort: config.registry.hostPort,
-        registryName: names.registry,
-        signal: ctx.signal,
-        onLine: (line) => ctx.log(line),
-      });
+      const registry = await ensureLocalRegistry(clusterOptions(ctx));
+      if (registry) ctx.output("registry", "registry", registry.hostEndpoint);
+      return registry;
+    },
+    changed: (registry) => registry?.created ?? false,
+    summarize: (registry) =>
+      registry
+        ? `${registry.created ? "started" : "reused"} at ${registry.hostEndpoint}`
+        : "none (an existing cluster pulls from the images' own registry)",
+  } satisfies Step<Registry | undefined>);
+
+  steps.push({
+    id: "cluster",
+    title: `cluster ${names.cluster}`,
+    needs: ["toolchain", "image-source", "ports"],
+    async apply(ctx) {
+      const local = await ensureClusterOnly(clusterOptions(ctx));
       ctx.output(
         "kubeContext",
         "kube context",
         `${local.cluster.context} (kubeconfig ${local.cluster.kubeconfigPath})`,
       );
-      if (local.registry) ctx.output("registry", "registry", local.registry.hostEndpoint);
       return local;
     },
-    changed: (local) => local.cluster.created || (local.registry?.created ?? false),
+    changed: (local) => local.cluster.created,
     summarize: (local) =>
       `${local.cluster.created ? "created" : "reused"} ${local.cluster.name}, ${local.cluster.nodes.length} node(s) ready`,
   } satisfies Step<LocalCluster>);
@@ -290,11 +313,17 @@ export function upPlan(options: UpOptions): Plan {
 
   steps.push({
     id: "networks",
-    title: "emulator + database on the cluster network",
-    needs: ["cluster", "aws-emulator", "database"],
+    title: "registry, emulator + database on the cluster network",
+    needs: ["cluster", "registry", "aws-emulator", "database"],
     async apply(ctx) {
-      await ctx.resultOf<RunningAwsEmulator>("aws-emulator").connectToNetwork(names.network);
-      await ctx.resultOf<RunningDatabase>("database").connectToNetwork(names.network);
+      const registry = ctx.resultOf<Registry | undefined>("registry");
+      await Promise.all([
+        registry
+          ? connectLocalRegistry(registry, ctx.resultOf<LocalCluster>("cluster"), ctx.signal)
+          : undefined,
+        ctx.resultOf<RunningAwsEmulator>("aws-emulator").connectToNetwork(names.network),
+        ctx.resultOf<RunningDatabase>("database").connectToNetwork(names.network),
+      ]);
       return undefined;
     },
     summarize: () => `reachable from pods on the ${names.network} network`,
@@ -358,10 +387,10 @@ export function upPlan(options: UpOptions): Plan {
     steps.push({
       id: `push:${name}`,
       title: `${name} push`,
-      needs: [`image:${name}`, "cluster"],
+      needs: [`image:${name}`, "registry"],
       async check(ctx) {
         const image = ctx.resultOf<AppImage>(`image:${name}`);
-        const registry = ctx.resultOf<LocalCluster>("cluster").registry;
+        const registry = ctx.resultOf<Registry | undefined>("registry");
         if (!registry) return { satisfied: false };
         const tag = image.sourceHash;
         const digest = await registryManifestDigest(registry.hostEndpoint, app.image, tag, ctx.signal);
@@ -375,7 +404,7 @@ export function upPlan(options: UpOptions): Plan {
       },
       async apply(ctx) {
         const image = ctx.resultOf<AppImage>(`image:${name}`);
-        const registry = ctx.resultOf<LocalCluster>("cluster").registry;
+        const registry = ctx.resultOf<Registry | undefined>("registry");
         if (!registry) {
           throw new UserError("The existing-cluster provider has no local registry to push to.", {
             hint: "Use cluster.provider: kind for local work, or push images to a registry your cluster can pull from.",

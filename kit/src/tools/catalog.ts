@@ -5,9 +5,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rename, symlink, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { binDir } from "../paths.ts";
+import { join } from "node:path";
+import { binDir, KIT_DIR } from "../paths.ts";
 import { buildGoProgram, type GoBuildOptions, type GoBuildSpec } from "./go-build.ts";
 import { OPENTOFU_PIN } from "./terraform/versions.ts";
 
@@ -24,7 +23,7 @@ export interface Versions {
   [tool: string]: unknown;
 }
 
-const VERSIONS_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "versions.json");
+const VERSIONS_FILE = join(KIT_DIR, "versions.json");
 
 /** loadVersions reads kit/versions.json, the one file that pins every tool and image. */
 export function loadVersions(): Versions {

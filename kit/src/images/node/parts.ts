@@ -6,15 +6,14 @@
  * only tags on success, so a failed build leaves nothing behind under that tag.
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { inputsHash } from "../../hash.ts";
-import { cacheDir } from "../../paths.ts";
+import { cacheDir, REPO_DIR } from "../../paths.ts";
 import { buildImage, imageExists, KIT_LABEL } from "../../tools/docker.ts";
 import { type BuildProgress, buildStep, placeFile } from "./steps.ts";
 
 /** KIND_DIR is the repository's `kind/` folder (Dockerfiles, scripts, config templates). */
-export const KIND_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "kind");
+export const KIND_DIR = join(REPO_DIR, "kind");
 
 /** PART_DOCKERFILES_DIR holds one Dockerfile per part image. */
 export const PART_DOCKERFILES_DIR = join(KIND_DIR, "node-image", "images");

@@ -1,12 +1,12 @@
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { inputsHash } from "../../hash.ts";
 import { DEFAULT_BASE_SPEC, ensureBaseImage } from "../../images/base.ts";
 import { hostCaContext } from "../../images/host-ca.ts";
+import { KIT_DIR } from "../../paths.ts";
 import { buildImage, imageExists } from "../../tools/docker.ts";
 
-const IMAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "images");
+const IMAGES_DIR = join(KIT_DIR, "images");
 
 /** ImageBuildOptions are the cancellation and log hooks of an image build. */
 export interface ImageBuildOptions {

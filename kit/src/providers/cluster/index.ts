@@ -1,8 +1,9 @@
 /**
  * cluster is what `kit up` / `kit down` call for the Kubernetes side of a local environment:
- * ensureLocalCluster resolves the node image (upstream kindest/node or built by kit), starts the
- * local registry, creates or reuses the kind cluster (or checks an existing context), wires the
- * registry into it, and returns how to reach both; deleteLocalCluster undoes it.
+ * ensureLocalRegistry starts the local registry; ensureClusterOnly resolves the node image
+ * (upstream kindest/node or built by kit) and creates or reuses the kind cluster (or checks an
+ * existing context); connectLocalRegistry wires the two together. ensureLocalCluster does all
+ * three; deleteLocalCluster undoes it.
  */
 import { ensureNodeImage, type NodeImageResult } from "../../images/node/index.ts";
 import { ensureKubectl } from "../../images/node/kubernetes.ts";
@@ -76,39 +77,56 @@ export function clusterProvider(
   });
 }
 
-/** ensureLocalCluster makes (or reuses) the cluster and the registry and wires them together. */
-export async function ensureLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+/**
+ * ensureLocalRegistry starts (or reuses) the local registry. It needs nothing of the cluster, so
+ * `kit up` pushes images while kind is still creating it; an existing cluster has no local registry.
+ */
+export async function ensureLocalRegistry(options: LocalClusterOptions): Promise<Registry | undefined> {
+  if (options.provider === "existing") return undefined;
+  return ensureRegistry({
+    signal: options.signal,
+    onLine: options.onLine,
+    env: options.env,
+    source: options.source,
+    name: options.registryName,
+    hostPort: options.registryHostPort,
+  });
+}
+
+/** ensureClusterOnly makes (or reuses) the cluster and its node image, without the registry. */
+export async function ensureClusterOnly(options: LocalClusterOptions): Promise<LocalCluster> {
   const progress = { signal: options.signal, onLine: options.onLine, env: options.env };
   if (options.provider === "existing") {
     const provider = clusterProvider(options);
     return { provider, cluster: await provider.ensure(progress) };
   }
   const kubernetesVersion = options.kubernetesVersion ?? loadVersions().kubernetes;
-  // The node image (with kubectl) and the registry do not depend on each other.
-  const [{ nodeImage, kubectl }, registry] = await Promise.all([
-    (async () => {
-      const nodeImage = await ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
-      // In build mode kubectl was just built with the node image; upstream builds it on first use.
-      const kubectl =
-        options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
-      return { nodeImage, kubectl };
-    })(),
-    ensureRegistry({
-      ...progress,
-      source: options.source,
-      name: options.registryName,
-      hostPort: options.registryHostPort,
-    }),
-  ]);
+  const nodeImage = await ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
+  // In build mode kubectl was just built with the node image; upstream builds it on first use.
+  const kubectl = options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
   const provider = clusterProvider({ ...options, nodeImage: nodeImage.ref });
-  const cluster = await provider.ensure(progress);
+  return { provider, cluster: await provider.ensure(progress), nodeImage, kubectl };
+}
+
+/** connectLocalRegistry lets the cluster's nodes pull from the registry (see connectRegistry). */
+export async function connectLocalRegistry(
+  registry: Registry,
+  local: LocalCluster,
+  signal?: AbortSignal,
+): Promise<void> {
   await connectRegistry(
     registry,
-    cluster.nodes.map((n) => n.container ?? n.name),
-    cluster,
-    options.signal,
+    local.cluster.nodes.map((n) => n.container ?? n.name),
+    local.cluster,
+    signal,
   );
-  return { provider, cluster, registry, nodeImage, kubectl };
+}
+
+/** ensureLocalCluster makes (or reuses) the cluster and the registry at once and wires them together. */
+export async function ensureLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const [registry, local] = await Promise.all([ensureLocalRegistry(options), ensureClusterOnly(options)]);
+  if (registry) await connectLocalRegistry(registry, local, options.signal);
+  return { ...local, registry };
 }
 
 /** deleteLocalCluster deletes the kind cluster and (unless keepRegistry) the registry container. */

@@ -12,11 +12,10 @@
 import { existsSync } from "node:fs";
 import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { run } from "../../../exec/index.ts";
 import { inputsHash } from "../../../hash.ts";
 import { ensureBaseImage } from "../../../images/base.ts";
-import { cacheDir } from "../../../paths.ts";
+import { cacheDir, KIT_DIR } from "../../../paths.ts";
 import { buildImage, imageExists } from "../../../tools/docker.ts";
 import { buildGoProgram, type GoBuildSpec } from "../../../tools/go-build.ts";
 
@@ -66,7 +65,7 @@ export async function prepareFerretdbSource(
   return dir;
 }
 
-const IMAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "images", "ferretdb");
+const IMAGE_DIR = join(KIT_DIR, "images", "ferretdb");
 
 /** BuildStepOptions are the cancellation and log hooks of an image build. */
 export interface BuildStepOptions {
