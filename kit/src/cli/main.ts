@@ -17,7 +17,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command("kit")
     .description(
       "kit brings up a local copy of your EKS environment (kind, an AWS emulator, MongoDB, your Terraform and Helm charts),\n" +
-        "tests that rollouts lose no traffic, and promotes what passed to AWS.",
+        "and tests that rollouts lose no traffic.",
     )
     .version(process.env.npm_package_version ?? "0.1.0", "--version", "print kit's version")
     .addOption(new Option("-c, --config <file>", "kit.config.yaml to use").env("KIT_CONFIG"))

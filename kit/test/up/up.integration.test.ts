@@ -96,6 +96,26 @@ describe("kit up / status / down", () => {
     ).toEqual([]);
   });
 
+  it("./deploy-apps go-app deploys that app alone; without apps or with an unknown one it says how to call it", async () => {
+    const deploy = (args: string[]) =>
+      run(join(ROOT, "deploy-apps"), args, {
+        cwd: ROOT,
+        allowFailure: true,
+        env: { CI: "1" },
+        timeoutMs: 20 * 60_000,
+      });
+    const ok = await deploy(["--plain", "go-app"]);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/\[ready:go-app\] ok/);
+    expect(ok.stdout).not.toMatch(/node-app/);
+    const none = await deploy([]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toMatch(/name at least one app, e\.g\. \.\/deploy-apps go-app node-app/);
+    const unknown = await deploy(["go-app", "nope"]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown app "nope"/);
+  });
+
   it("kit status reports every component healthy", async () => {
     const result = await kit(["--json", "status"]);
     expect(result.exitCode).toBe(0);

@@ -19,7 +19,7 @@ export async function runUp(
   }
   if (environment.type !== "local") {
     throw new UserError(`kit up brings up local environments only; ${opts.env} is an AWS environment.`, {
-      hint: `Use \`kit promote --env ${opts.env}\` to deploy what passed locally to AWS.`,
+      hint: `AWS environments are deployed by the CD workflow (.github/workflows/cd.yml, environment ${opts.env}); kit has no command for them yet.`,
     });
   }
   const concurrency = opts.concurrency === undefined ? undefined : Number.parseInt(opts.concurrency, 10);
