@@ -232,15 +232,20 @@ describe("probe against real loopback servers", () => {
     expect(third.isRunning).toBe(true);
   });
 
-  it("records a slow request cut by a crash as reset, and one that completes as ok", async () => {
+  it("staggers slow requests; records one cut by a crash as reset, and one that completes as ok", async () => {
     const server = await pod("pod-s");
     const probe = startProbe({ ...none, target: server.url, slowRequests: 2, slowRequestMs: 400 });
-    await sleep(600);
+    // Worker 0 sends at 0 and 400 ms, worker 1 (staggered by 400 / 2) at 200 and 600 ms.
+    await sleep(700);
     server.crash();
     await sleep(100);
     const records = ofKind(await probe.stop({ drainMs: 0 }), "slow");
     expect(records.filter((r) => r.outcome === "ok").length).toBe(2);
     expect(records.filter((r) => r.outcome === "reset").length).toBe(2);
+    // Staggered, so a kill always finds slow requests of different ages in flight.
+    const first = (worker: number) =>
+      Math.min(...records.filter((r) => r.worker === worker).map((r) => r.start));
+    expect(first(1) - first(0)).toBeGreaterThanOrEqual(150);
   });
 
   it("times out a server that accepts and never answers", async () => {

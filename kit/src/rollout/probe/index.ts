@@ -180,6 +180,9 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
           timeoutMs: slowTimeout,
         };
         try {
+          // Staggered starts keep slow requests at every age in flight: started together, they were
+          // all young or all old when a pod was killed, and a short grace period was caught half the time.
+          await pause((w * settings.slowRequestMs) / settings.slowRequests, stopping.signal);
           while (!stopping.signal.aborted) {
             const ok = await probeRequest(client, spec, ctx);
             if (!ok) await pause(retryDelayMs, stopping.signal);
