@@ -59,7 +59,7 @@ const probeSchema = z.strictObject({
   requestsPerSecond: z.number().min(0).default(50),
   streams: z.number().int().min(0).default(4),
   webSockets: z.number().int().min(0).default(4),
-  slowRequests: z.number().int().min(0).default(4),
+  slowRequests: z.number().int().min(0).default(8),
   slowRequestMs: z.number().int().positive().default(8000),
 });
 
