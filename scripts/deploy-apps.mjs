@@ -16,7 +16,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const flags = [];
+const kitFlags = [];
+const upFlags = [];
 const apps = [];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
@@ -24,8 +25,8 @@ for (let i = 0; i < args.length; i++) {
     process.stdout.write("usage: ./deploy-apps [--plain|--json|--verbose] [--env local] app [app ...]\n");
     process.exit(0);
   }
-  if (arg === "--env") flags.push(arg, args[++i] ?? "");
-  else if (arg.startsWith("-")) flags.push(arg);
+  if (arg === "--env") upFlags.push(arg, args[++i] ?? "");
+  else if (arg.startsWith("-")) kitFlags.push(arg);
   else apps.push(...arg.split(",").filter(Boolean));
 }
 if (apps.length === 0) {
@@ -46,14 +47,12 @@ function run(file, argv) {
 
 const bootstrap = run(process.execPath, [join(root, "scripts", "bootstrap.mjs"), "up"]);
 if (bootstrap !== 0) process.exit(bootstrap);
-const globalFlags = flags.filter((f, i) => f !== "--env" && flags[i - 1] !== "--env");
-const envFlags = flags.filter((f, i) => f === "--env" || flags[i - 1] === "--env");
 process.exit(
   run(process.execPath, [
     join(root, "kit", "bin", "kit.js"),
-    ...globalFlags,
+    ...kitFlags,
     "up",
-    ...envFlags,
+    ...upFlags,
     "--only",
     apps.join(","),
   ]),

@@ -1,9 +1,10 @@
 /**
  * The up plan brings the local environment up: toolchain, then cluster, registry, AWS emulator,
- * database and app images all at once, then pushes (while kind still creates the cluster), Terraform against the emulator, one Helm
- * release per app, and a readiness check through the host port a user would use. Every step checks
- * the world first, so a second `kit up` changes nothing, and after a code change only the apps whose
- * image or values differ are rebuilt and redeployed.
+ * database and app images all at once, then pushes (while kind still creates the cluster),
+ * Terraform against the emulator, one Helm release per app, and a readiness check through the
+ * host port a user would use. Every step checks the world first, so a second `kit up` changes
+ * nothing, and after a code change only the apps whose image or values differ are rebuilt and
+ * redeployed.
  */
 import type { KitConfig } from "../config/schema.ts";
 import { definePlan, type Plan, type Step, type StepContext } from "../engine/plan.ts";

@@ -5,7 +5,7 @@
  * itself.
  */
 import { errorMessage } from "../errors.ts";
-import { type AppLogSource, shortPodName } from "../plans/app-logs.ts";
+import { type AppLogSource, formatPodLogLine } from "../plans/app-logs.ts";
 
 /** Fields every line of the apps repeats, or the pane shows elsewhere (pod). */
 const REPEATED_FIELDS = new Set(["time", "level", "msg", "message", "app", "pod", "hostname", "pid", "v"]);
@@ -109,7 +109,8 @@ export class AppLogFollower {
     Promise.resolve()
       .then(() =>
         this.source.follow(app, {
-          onLine: (line) => feed.push(app, `${shortPodName(line.pod, app)} | ${compactLogLine(line.line)}`),
+          onLine: (line) =>
+            feed.push(app, formatPodLogLine({ ...line, line: compactLogLine(line.line) }, app)),
           onStatus: (status) => feed.setStatus(app, status),
           signal: controller.signal,
         }),

@@ -7,6 +7,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
+import { setTimeout as delay } from "node:timers/promises";
 import type * as k8s from "@kubernetes/client-node";
 import { KitError } from "../../errors.ts";
 import { loadKubeConfig } from "./kube.ts";
@@ -44,6 +45,7 @@ export interface FollowPodLogsOptions {
 const MAX_NEW_POD_LINES = 500;
 
 interface FollowedContainer {
+  pod: string;
   ended: boolean;
 }
 
@@ -155,16 +157,8 @@ export async function followPodLogs(ref: ClusterRef, options: FollowPodLogsOptio
   const pollMs = options.pollMs ?? 2_000;
   const status = options.onStatus ?? (() => undefined);
   const followed = new Map<string, FollowedContainer>();
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+  // Resolves early (never rejects) when signal aborts.
+  const sleep = (ms: number): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
   let firstListing = true;
   let lastStatus = "";
   const report = (text: string): void => {
@@ -191,15 +185,15 @@ export async function followPodLogs(ref: ClusterRef, options: FollowPodLogsOptio
       continue;
     }
     const reads: Promise<void>[] = [];
-    const listed = new Set(pods.map((p) => `${p.metadata?.name ?? ""}/`));
+    const listed = new Set(pods.map((p) => p.metadata?.name ?? ""));
     for (const [key, entry] of followed) {
-      if (entry.ended && ![...listed].some((prefix) => key.startsWith(prefix))) followed.delete(key);
+      if (entry.ended && !listed.has(entry.pod)) followed.delete(key);
     }
     for (const pod of pods) {
       const podName = pod.metadata?.name ?? "";
       for (const { container, key } of readableContainers(pod)) {
         if (followed.has(key)) continue;
-        const entry: FollowedContainer = { ended: false };
+        const entry: FollowedContainer = { pod: podName, ended: false };
         followed.set(key, entry);
         // Pods seen at the start show their recent past; pods that start later show all they logged.
         const tail = firstListing ? tailLines : MAX_NEW_POD_LINES;

@@ -6,6 +6,14 @@ import { App, keyHelp, logPaneLines } from "./App.tsx";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 150));
 
+/** press types each key and lets Ink render after it. */
+async function press(stdin: { write: (data: string) => void }, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    stdin.write(key);
+    await tick();
+  }
+}
+
 function finishedUp(): PlanStore {
   const store = new PlanStore();
   store.dispatch({
@@ -54,14 +62,12 @@ describe("App: following app logs", () => {
     await tick();
     // A successful plan selects no step; ↓ shows a step's logs.
     expect(lastFrame()).not.toContain("logs:");
-    stdin.write("j");
-    await tick();
+    await press(stdin, "j");
     expect(lastFrame()).toContain("logs: go-app helm release");
     expect(lastFrame()).toContain("l follow app logs");
     expect(lastFrame()).toContain("q quit (the environment stays up)");
 
-    stdin.write("l");
-    await tick();
+    await press(stdin, "l");
     expect(asked).toEqual(["go-app"]);
     expect(lastFrame()).toContain("logs: go-app pods · connecting");
     expect(lastFrame()).toContain("(no log lines yet)");
@@ -75,19 +81,14 @@ describe("App: following app logs", () => {
     expect(lastFrame()).not.toContain("STATUS: deployed");
     expect(lastFrame()).toContain("esc step logs");
 
-    stdin.write("l");
-    await tick();
+    await press(stdin, "l");
     expect(lastFrame()).toContain("logs: node-app pods");
-    stdin.write("l");
-    await tick();
+    await press(stdin, "l");
     expect(asked).toEqual(["go-app", "node-app", undefined]);
     expect(lastFrame()).toContain("logs: go-app helm release");
     expect(lastFrame()).toContain("STATUS: deployed");
 
-    stdin.write("l");
-    await tick();
-    stdin.write("\u001b"); // esc
-    await tick();
+    await press(stdin, "l", "\u001b"); // l, then esc
     expect(asked).toEqual(["go-app", "node-app", undefined, "go-app", undefined]);
     expect(lastFrame()).toContain("STATUS: deployed");
     unmount();
@@ -97,10 +98,7 @@ describe("App: following app logs", () => {
     const store = finishedUp();
     const { lastFrame, stdin, unmount } = render(<App store={store} />);
     await tick();
-    stdin.write("j");
-    await tick();
-    stdin.write("l");
-    await tick();
+    await press(stdin, "j", "l");
     expect(lastFrame()).not.toContain("follow app logs");
     expect(lastFrame()).toContain("logs: go-app helm release");
     unmount();
