@@ -44,6 +44,8 @@ export type KitEvent =
   | { type: "step-skipped"; time: number; step: string; reason: string }
   | { type: "step-cleanup"; time: number; step: string; ok: boolean; message?: string }
   | { type: "plan-output"; time: number; key: string; label: string; value: string }
+  /** A finished plan runs these steps again (a failed one and the dependants it skipped). */
+  | { type: "plan-retrying"; time: number; plan: string; steps: string[] }
   | {
       type: "plan-finished";
       time: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../errors.ts";
 import { type KitEvent, MAX_LOG_LINE_CHARS } from "./events.ts";
 import { definePlan, type Step } from "./plan.ts";
-import { runPlan } from "./runner.ts";
+import { PlanRun, runPlan } from "./runner.ts";
 import { PlanStore } from "./state.ts";
 
 /** A step that waits until released (or aborted), so tests control timing without sleeps. */
@@ -241,6 +241,86 @@ describe("runPlan", () => {
     expect(state.steps.a?.logs.map((l) => l.line)).toEqual(["hello"]);
     expect(state.outputs).toEqual([{ key: "url", label: "App", value: "http://localhost:30080" }]);
     expect(state.finished?.ok).toBe(true);
+  });
+
+  it("retry runs a failed step and the dependants it skipped again; the store follows", async () => {
+    let attempts = 0;
+    const ran: string[] = [];
+    const store = new PlanStore();
+    const { events, sink } = collect();
+    const plan = definePlan("p", [
+      {
+        id: "ports",
+        title: "ports",
+        async apply() {
+          attempts++;
+          ran.push("ports");
+          if (attempts === 1) throw new UserError("Port 4566 is already in use");
+          return undefined;
+        },
+      },
+      { id: "cluster", title: "cluster", needs: ["ports"], apply: async () => void ran.push("cluster") },
+      { id: "deploy", title: "deploy", needs: ["cluster"], apply: async () => void ran.push("deploy") },
+      { id: "images", title: "images", apply: async () => void ran.push("images") },
+    ]);
+    const run = new PlanRun(plan, {
+      sink: (e) => {
+        sink(e);
+        store.dispatch(e);
+      },
+    });
+    const first = await run.run();
+    expect(first.ok).toBe(false);
+    expect(first.statuses).toMatchObject({ ports: "failed", cluster: "skipped", deploy: "skipped" });
+    expect(store.getState().finished?.ok).toBe(false);
+
+    // Retrying a step that did not fail changes nothing.
+    expect((await run.retry("images")).ok).toBe(false);
+    const again = await run.retry("ports");
+    expect(again.ok).toBe(true);
+    expect(ran).toEqual(["ports", "images", "ports", "cluster", "deploy"]);
+    expect(events.find((e) => e.type === "plan-retrying")).toMatchObject({
+      steps: ["ports", "cluster", "deploy"],
+    });
+    expect(events.filter((e) => e.type === "plan-finished").map((e) => "ok" in e && e.ok)).toEqual([
+      false,
+      true,
+    ]);
+    const state = store.getState();
+    expect(state.finished?.ok).toBe(true);
+    expect(Object.values(state.steps).map((s) => s.status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+    expect(state.steps.ports?.error).toBeUndefined();
+  });
+
+  it("a retry is cancelled by the plan's signal, like the first run", async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const blocker = gatedStep("after", ["flaky"]);
+    const plan = definePlan("p", [
+      {
+        id: "flaky",
+        title: "flaky",
+        async apply() {
+          if (++attempts === 1) throw new Error("first try fails");
+          return undefined;
+        },
+      },
+      blocker.step,
+    ]);
+    const run = new PlanRun(plan, { sink: () => undefined, signal: controller.signal });
+    expect((await run.run()).ok).toBe(false);
+    const retrying = run.retry("flaky");
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const result = await retrying;
+    expect(result.cancelled).toBe(true);
+    // As in a first run, a step stopped by the cancel counts as skipped.
+    expect(result.statuses).toMatchObject({ flaky: "succeeded", after: "skipped" });
   });
 
   it("clips a log line of megabytes (terraform's schema JSON) to a bounded length, saying so", async () => {

@@ -114,15 +114,37 @@ export class PlanRun {
    * them again. Used by the terminal UI's retry key after a plan has finished.
    */
   async retry(stepId: string): Promise<PlanResult> {
-    if (this.status.get(stepId) !== "failed") return this.result();
-    const again = new Set([stepId, ...this.dependantsOf(stepId)]);
+    if (this.cancelled || this.status.get(stepId) !== "failed") return this.result();
+    const started = this.now();
+    const again = [stepId, ...this.dependantsOf(stepId)].filter((id) => {
+      const status = this.status.get(id);
+      return status === "failed" || status === "skipped";
+    });
     for (const id of again) {
       this.status.set(id, "pending");
       this.errors.delete(id);
       this.needsCleanup.delete(id);
     }
-    await this.schedule();
-    return this.result();
+    this.emit({ type: "plan-retrying", time: started, plan: this.plan.name, steps: again });
+    const onAbort = (): void => this.cancel();
+    if (this.options.signal?.aborted) this.cancel();
+    this.options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await this.schedule();
+      if (this.cancelled) await this.runCleanups();
+    } finally {
+      this.options.signal?.removeEventListener("abort", onAbort);
+    }
+    const result = this.result();
+    this.emit({
+      type: "plan-finished",
+      time: this.now(),
+      plan: this.plan.name,
+      ok: result.ok,
+      cancelled: this.cancelled,
+      durationMs: this.now() - started,
+    });
+    return result;
   }
 
   private result(): PlanResult {

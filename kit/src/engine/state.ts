@@ -110,6 +110,24 @@ export function reducePlanState(state: PlanState, event: KitEvent): PlanState {
           { key: event.key, label: event.label, value: event.value },
         ],
       };
+    case "plan-retrying": {
+      const steps = { ...state.steps };
+      for (const id of event.steps) {
+        const step = steps[id];
+        if (!step) continue;
+        steps[id] = {
+          ...step,
+          status: "pending",
+          startedAt: undefined,
+          endedAt: undefined,
+          error: undefined,
+          skipReason: undefined,
+          progress: undefined,
+          logs: [],
+        };
+      }
+      return { ...state, steps, finished: undefined };
+    }
     case "plan-finished":
       return {
         ...state,

@@ -88,8 +88,9 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
     appLogs: feed,
     onFollowLogs: follower ? (app: string | undefined) => follower.follow(app) : undefined,
     onQuit: () => {
-      if (result === undefined) options.cancel();
-      else quitAfterFinish();
+      // Quitting while steps run (the first run or a retry) stops them; after that it only leaves.
+      if (result === undefined || retrying) options.cancel();
+      if (result !== undefined) quitAfterFinish();
     },
     onRetry: (stepId: string) => {
       if (result === undefined || retrying) return;

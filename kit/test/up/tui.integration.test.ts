@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/exec/index.ts";
@@ -35,7 +36,7 @@ async function waitForScreen(predicate: (screen: string) => boolean, timeoutMs: 
 describe("kit up terminal UI (tmux)", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    // The database and emulator stay (fast to reuse); the cluster goes, so there is a mid-way to see.
+    // Everything goes but the database's volume, so there is a mid-way to see.
     await kit(["down"]);
   });
 
@@ -44,67 +45,90 @@ describe("kit up terminal UI (tmux)", () => {
     await kit(["down", "--volumes"]);
   });
 
-  it("shows steps with spinners, then endpoints and a summary; l follows an app's pod logs; q quits", async () => {
-    await tmux([
-      "new-session",
-      "-d",
-      "-s",
-      SESSION,
-      "-x",
-      "160",
-      "-y",
-      "50",
-      "-c",
-      ROOT,
-      // The shell keeps the pane (and the last frame) after kit exits, and shows the exit code.
-      "sh",
-      "-c",
-      `env -u CI TERM=xterm-256color '${process.execPath}' '${join(ROOT, "kit", "bin", "kit.js")}' up; echo "KIT_EXIT=$?"; sleep 3600`,
-    ]);
-    const start = await waitForScreen((s) => s.includes("kit up") && s.includes("cluster"), 60_000);
-    writeFileSync(join(ARTIFACTS, "1-start.txt"), start);
-    expect(start).toMatch(/toolchain/);
-    expect(start).toMatch(/AWS emulator/);
-    expect(start).toMatch(/go-app image/);
-    expect(start).toMatch(/\d+\/\d+ done, \d+ running/);
+  it("names a taken port and retries with r; shows steps with spinners, then endpoints and a summary; l follows an app's pod logs; q quits", async () => {
+    // The emulator's port is taken when kit up starts: the ports step fails, and r retries it.
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(4566, "0.0.0.0", resolve));
+    let squatting = true;
+    const freePort = async (): Promise<void> => {
+      if (!squatting) return;
+      squatting = false;
+      await new Promise((resolve) => squatter.close(resolve));
+    };
+    try {
+      await tmux([
+        "new-session",
+        "-d",
+        "-s",
+        SESSION,
+        "-x",
+        "160",
+        "-y",
+        "50",
+        "-c",
+        ROOT,
+        // The shell keeps the pane (and the last frame) after kit exits, and shows the exit code.
+        "sh",
+        "-c",
+        `env -u CI TERM=xterm-256color '${process.execPath}' '${join(ROOT, "kit", "bin", "kit.js")}' up; echo "KIT_EXIT=$?"; sleep 3600`,
+      ]);
+      const failed = await waitForScreen((s) => /r retry failed step/.test(s), 10 * 60_000);
+      writeFileSync(join(ARTIFACTS, "0-port-taken.txt"), failed);
+      expect(failed).toMatch(/Port 4566 \(aws\.hostPort\) is already in use by pid \d+/);
+      expect(failed).toMatch(/\d+ failed, \d+ skipped/);
+      await freePort();
+      await tmux(["send-keys", "-t", SESSION, "r"]);
 
-    const mid = await waitForScreen((s) => /✓/.test(s) && /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(s), 20 * 60_000);
-    writeFileSync(join(ARTIFACTS, "2-mid.txt"), mid);
-    expect(mid).toMatch(/logs: /);
+      const start = await waitForScreen(
+        (s) => s.includes("kit up") && /\d+\/\d+ done, \d+ running/.test(s),
+        60_000,
+      );
+      writeFileSync(join(ARTIFACTS, "1-start.txt"), start);
+      expect(start).toMatch(/toolchain/);
+      expect(start).toMatch(/AWS emulator/);
+      expect(start).toMatch(/go-app image/);
+      expect(start).toMatch(/\d+\/\d+ done, \d+ running/);
 
-    const end = await waitForScreen(
-      (s) => /KIT_EXIT=\d+/.test(s) || /all \d+ steps done in/.test(s) || /\d+ failed, \d+ skipped/.test(s),
-      30 * 60_000,
-    );
-    writeFileSync(join(ARTIFACTS, "3-end.txt"), end);
-    expect(end).toMatch(/all \d+ steps done in/);
-    expect(end).toMatch(/kube context\s+kind-kit/);
-    expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);
-    expect(end).toMatch(/MONGODB_URL/);
-    // Like `tilt up`, the view stays once everything is up.
-    expect(end).not.toMatch(/KIT_EXIT/);
-    expect(end).toMatch(/l follow app logs/);
+      const mid = await waitForScreen((s) => /✓/.test(s) && /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(s), 20 * 60_000);
+      writeFileSync(join(ARTIFACTS, "2-mid.txt"), mid);
+      expect(mid).toMatch(/logs: /);
 
-    await tmux(["send-keys", "-t", SESSION, "l"]);
-    await waitForScreen((s) => /logs: go-app pods · following 2 containers of 2 pods/.test(s), 60_000);
-    // A request made now shows up in the pane (the probes' lines scroll it away within seconds).
-    const path = `/kit-tui-${process.pid}`;
-    await fetch(`http://127.0.0.1:30080${path}`, { signal: AbortSignal.timeout(10_000) });
-    const logs = await waitForScreen((s) => s.includes(path), 30_000);
-    writeFileSync(join(ARTIFACTS, "4-app-logs.txt"), logs);
-    // `<pod> | <time> <level> <message> <fields>`: the apps' JSON lines, compacted to fit the pane.
-    expect(logs).toMatch(
-      new RegExp(
-        `[a-z0-9]+-[a-z0-9]{5} \\| \\d\\d:\\d\\d:\\d\\d\\.\\d+ INFO request method=GET path=${path} status=404`,
-      ),
-    );
+      const end = await waitForScreen(
+        (s) => /KIT_EXIT=\d+/.test(s) || /all \d+ steps done in/.test(s) || /\d+ failed, \d+ skipped/.test(s),
+        30 * 60_000,
+      );
+      writeFileSync(join(ARTIFACTS, "3-end.txt"), end);
+      expect(end).toMatch(/all \d+ steps done in/);
+      expect(end).toMatch(/kube context\s+kind-kit/);
+      expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);
+      expect(end).toMatch(/MONGODB_URL/);
+      // Like `tilt up`, the view stays once everything is up.
+      expect(end).not.toMatch(/KIT_EXIT/);
+      expect(end).toMatch(/l follow app logs/);
 
-    await tmux(["send-keys", "-t", SESSION, "q"]);
-    const quit = await waitForScreen((s) => /KIT_EXIT=\d+/.test(s), 60_000);
-    expect(quit).toMatch(/KIT_EXIT=0/);
-    expect(quit).not.toMatch(/q quit/);
-    await capture("5-final");
-    // Quitting leaves the environment up.
-    expect((await kit(["status"])).exitCode).toBe(0);
+      await tmux(["send-keys", "-t", SESSION, "l"]);
+      await waitForScreen((s) => /logs: go-app pods · following 2 containers of 2 pods/.test(s), 60_000);
+      // A request made now shows up in the pane (the probes' lines scroll it away within seconds).
+      const path = `/kit-tui-${process.pid}`;
+      await fetch(`http://127.0.0.1:30080${path}`, { signal: AbortSignal.timeout(10_000) });
+      const logs = await waitForScreen((s) => s.includes(path), 30_000);
+      writeFileSync(join(ARTIFACTS, "4-app-logs.txt"), logs);
+      // `<pod> | <time> <level> <message> <fields>`: the apps' JSON lines, compacted to fit the pane.
+      expect(logs).toMatch(
+        new RegExp(
+          `[a-z0-9]+-[a-z0-9]{5} \\| \\d\\d:\\d\\d:\\d\\d\\.\\d+ INFO request method=GET path=${path} status=404`,
+        ),
+      );
+
+      await tmux(["send-keys", "-t", SESSION, "q"]);
+      const quit = await waitForScreen((s) => /KIT_EXIT=\d+/.test(s), 60_000);
+      expect(quit).toMatch(/KIT_EXIT=0/);
+      expect(quit).not.toMatch(/q quit/);
+      await capture("5-final");
+      // Quitting leaves the environment up.
+      expect((await kit(["status"])).exitCode).toBe(0);
+    } finally {
+      await freePort();
+    }
   });
 });

@@ -19,10 +19,21 @@ async function kubectl(args: string[]): Promise<string> {
   return result.stdout;
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** waitFor polls predicate every 200 ms (calling poke first, when given, every 2 s) until it holds. */
+async function waitFor(
+  predicate: () => boolean,
+  timeoutMs: number,
+  what: string,
+  poke?: () => Promise<void>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let poked = 0;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
+    if (poke && Date.now() - poked > 2_000) {
+      poked = Date.now();
+      await poke();
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -163,6 +174,21 @@ describe("kit up / status / down", () => {
         120_000,
         "a line from the pod that started while following",
       );
+
+      // A kubelet restart closes every log stream while the containers keep running: kit logs
+      // reopens them after the last line it showed, so a new line arrives and no old one repeats.
+      const node = `${environmentNames("kit").cluster}-control-plane`;
+      await run("docker", ["exec", node, "systemctl", "restart", "kubelet"], { timeoutMs: 120_000 });
+      const after = `/kit-logs-after-kubelet-${process.pid}`;
+      await waitFor(
+        () => lines.some((l) => l.includes(`"path":"${after}"`)),
+        120_000,
+        `a log line for ${after} after the kubelet restarted`,
+        async () => {
+          await httpText(`http://127.0.0.1:30081${after}`).catch(() => undefined);
+        },
+      );
+      expect(lines.filter((l) => l.includes(`"path":"${path}"`))).toHaveLength(1);
     } finally {
       await kubectl(["scale", "deployment/node-app", "--replicas=2"]);
       controller.abort();

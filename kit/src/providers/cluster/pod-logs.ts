@@ -1,7 +1,9 @@
 /**
  * pod-logs follows the logs of every pod a label selector matches, as stern and Tilt do: pods that
  * start later are picked up, a restarted container is followed again, and each line says which
- * pod it came from. It reads the API's log endpoint with the kubeconfig's credentials (through
+ * pod it came from. A stream the API server or kubelet closes while its container still runs (a
+ * kubelet restart, a dropped connection) is reopened from the last line seen, so nothing is shown
+ * twice. It reads the API's log endpoint with the kubeconfig's credentials (through
  * @kubernetes/client-node); nothing is spawned. client-node's own Log class is not used: aborting
  * it emits an unhandled stream error, which would end the process.
  */
@@ -46,17 +48,43 @@ const MAX_NEW_POD_LINES = 500;
 
 interface FollowedContainer {
   pod: string;
+  /** The stream is closed (the container ended, the server closed it, or it could not be read). */
   ended: boolean;
+  /** The kubelet's timestamp of the last line shown; a reopened stream starts after it. */
+  lastTimestamp?: string;
+  /** When the first stream was opened, for a reopen before any line was seen. */
+  openedAt: string;
 }
 
 /** readableContainers lists the containers of pod whose logs can be read, keyed by restart. */
-function readableContainers(pod: k8s.V1Pod): { container: string; key: string }[] {
+function readableContainers(pod: k8s.V1Pod): { container: string; key: string; running: boolean }[] {
   const name = pod.metadata?.name ?? "";
   return (pod.status?.containerStatuses ?? []).flatMap((status) => {
-    const started = status.state?.running !== undefined || status.state?.terminated !== undefined;
-    if (!started) return [];
-    return [{ container: status.name, key: `${name}/${status.name}/${status.restartCount}` }];
+    const running = status.state?.running !== undefined;
+    if (!running && status.state?.terminated === undefined) return [];
+    return [{ container: status.name, key: `${name}/${status.name}/${status.restartCount}`, running }];
   });
+}
+
+/**
+ * splitTimestamp splits a line read with timestamps=true into the kubelet's RFC 3339 timestamp and
+ * the text the container wrote.
+ */
+export function splitTimestamp(raw: string): { timestamp?: string; text: string } {
+  const space = raw.indexOf(" ");
+  const head = space < 0 ? raw : raw.slice(0, space);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(head)) return { text: raw };
+  return { timestamp: head, text: space < 0 ? "" : raw.slice(space + 1) };
+}
+
+/**
+ * timestampOrder makes kubelet timestamps comparable as strings: RFC3339Nano drops trailing zeros
+ * of the fraction, so "…:05.1Z" must sort after "…:05.09Z". Kubelet timestamps are UTC.
+ */
+export function timestampOrder(timestamp: string): string {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$/.exec(timestamp);
+  if (!match) return timestamp;
+  return `${match[1]}.${(match[2] ?? "").padEnd(9, "0")}${match[3]}`;
 }
 
 /**
@@ -66,7 +94,7 @@ function readableContainers(pod: k8s.V1Pod): { container: string; key: string }[
 async function readContainerLog(
   kc: k8s.KubeConfig,
   target: { namespace: string; pod: string; container: string },
-  query: { follow: boolean; tailLines: number },
+  query: { follow: boolean; tailLines?: number; sinceTime?: string },
   onLine: (line: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -77,7 +105,9 @@ async function readContainerLog(
   );
   url.searchParams.set("container", target.container);
   url.searchParams.set("follow", String(query.follow));
-  url.searchParams.set("tailLines", String(query.tailLines));
+  url.searchParams.set("timestamps", "true");
+  if (query.tailLines !== undefined) url.searchParams.set("tailLines", String(query.tailLines));
+  if (query.sinceTime !== undefined) url.searchParams.set("sinceTime", query.sinceTime);
   const options: RequestOptions = { method: "GET", headers: {} };
   await kc.applyToHTTPSOptions(options);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -191,17 +221,35 @@ export async function followPodLogs(ref: ClusterRef, options: FollowPodLogsOptio
     }
     for (const pod of pods) {
       const podName = pod.metadata?.name ?? "";
-      for (const { container, key } of readableContainers(pod)) {
-        if (followed.has(key)) continue;
-        const entry: FollowedContainer = { pod: podName, ended: false };
+      for (const { container, key, running } of readableContainers(pod)) {
+        const known = followed.get(key);
+        // A closed stream of a container that still runs was closed under it: reopen after the last line.
+        if (known && !(known.ended && running && follow)) continue;
+        const entry: FollowedContainer = known ?? {
+          pod: podName,
+          ended: false,
+          openedAt: new Date().toISOString(),
+        };
+        entry.ended = false;
         followed.set(key, entry);
+        const resumeAfter = known ? timestampOrder(known.lastTimestamp ?? known.openedAt) : undefined;
         // Pods seen at the start show their recent past; pods that start later show all they logged.
-        const tail = firstListing ? tailLines : MAX_NEW_POD_LINES;
+        const query = known
+          ? { follow, sinceTime: (known.lastTimestamp ?? known.openedAt).replace(/\.\d+/, "") }
+          : { follow, tailLines: firstListing ? tailLines : MAX_NEW_POD_LINES };
         const ended = readContainerLog(
           kc,
           { namespace, pod: podName, container },
-          { follow, tailLines: tail },
-          (line) => onLine({ pod: podName, container, line }),
+          query,
+          (raw) => {
+            const { timestamp, text } = splitTimestamp(raw);
+            if (timestamp) {
+              // sinceTime has whole seconds: drop what the closed stream already showed.
+              if (resumeAfter && timestampOrder(timestamp) <= resumeAfter) return;
+              entry.lastTimestamp = timestamp;
+            }
+            onLine({ pod: podName, container, line: text });
+          },
           signal,
         )
           .catch((err: unknown) => report(`cannot read ${podName}/${container} (${describe(err)})`))

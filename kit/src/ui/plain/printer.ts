@@ -74,6 +74,9 @@ export function createPlainPrinter(options: PlainPrinterOptions): EventSink {
       case "plan-output":
         out(event.time, `${event.label}: ${event.value}`);
         break;
+      case "plan-retrying":
+        out(event.time, `${event.plan}: retrying ${event.steps.join(", ")}`);
+        break;
       case "plan-finished":
         out(
           event.time,

@@ -67,4 +67,53 @@ describe("App", () => {
     expect(frame).toContain("1 failed, 0 skipped, 1 done in 1.2s");
     unmount();
   });
+
+  it("r asks the engine to retry the selected failed step, only once the plan has finished", async () => {
+    const store = new PlanStore();
+    const retried: string[] = [];
+    const { lastFrame, stdin, unmount } = render(<App store={store} onRetry={(id) => retried.push(id)} />);
+    store.dispatch({
+      type: "plan-started",
+      time: Date.now(),
+      plan: "up",
+      steps: [
+        { id: "ports", title: "host ports free", needs: [] },
+        { id: "cluster", title: "kind cluster", needs: ["ports"] },
+      ],
+    });
+    store.dispatch({ type: "step-started", time: Date.now(), step: "ports" });
+    store.dispatch({
+      type: "step-failed",
+      time: Date.now(),
+      step: "ports",
+      error: { kind: "user", message: "Port 4566 (aws.hostPort) is already in use" },
+    });
+    await tick();
+    stdin.write("r");
+    await tick();
+    expect(retried).toEqual([]);
+    expect(lastFrame()).not.toContain("r retry");
+    store.dispatch({ type: "step-skipped", time: Date.now(), step: "cluster", reason: "needs ports" });
+    store.dispatch({
+      type: "plan-finished",
+      time: Date.now(),
+      plan: "up",
+      ok: false,
+      cancelled: false,
+      durationMs: 300,
+    });
+    await tick();
+    expect(lastFrame()).toContain("r retry failed step");
+    stdin.write("r");
+    await tick();
+    expect(retried).toEqual(["ports"]);
+    // The engine's retry event puts the steps back to pending and the plan back to running.
+    store.dispatch({ type: "plan-retrying", time: Date.now(), plan: "up", steps: ["ports", "cluster"] });
+    store.dispatch({ type: "step-started", time: Date.now(), step: "ports" });
+    await tick();
+    expect(lastFrame()).toMatch(/0\/2 done, 1 running/);
+    expect(lastFrame()).not.toContain("already in use");
+    expect(lastFrame()).toContain("q/Ctrl-C stop");
+    unmount();
+  });
 });

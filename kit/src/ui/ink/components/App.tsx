@@ -75,7 +75,8 @@ export function App({
         const next = following === undefined ? 0 : logApps.indexOf(following) + 1;
         onFollowLogs?.(logApps[next]);
       } else if (key.escape && following !== undefined) onFollowLogs?.(undefined);
-      else if (input === "r" && view.selected && onRetry) {
+      else if (input === "r" && finished && view.selected && onRetry) {
+        // A retry runs after the plan has finished (the engine schedules one run at a time).
         const row = view.rows.find((r) => r.id === view.selected?.id);
         if (row?.status === "failed") onRetry(row.id);
       } else if (input === "q" || (key.ctrl && input === "c")) onQuit?.();
@@ -123,7 +124,7 @@ export function keyHelp(args: {
         args.ok ? undefined : "r retry failed step",
         args.quitNote ? `q quit (${args.quitNote})` : "q quit",
       ]
-    : ["↑/↓ step logs", logs, "r retry failed step", "q/Ctrl-C stop"];
+    : ["↑/↓ step logs", logs, "q/Ctrl-C stop"];
   return parts.filter(Boolean).join(" · ");
 }
 

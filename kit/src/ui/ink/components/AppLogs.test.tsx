@@ -120,7 +120,7 @@ describe("App: following app logs", () => {
 describe("keyHelp", () => {
   it("names the keys that work now", () => {
     expect(keyHelp({ finished: false, ok: false, canFollow: true })).toBe(
-      "↑/↓ step logs · l follow app logs · r retry failed step · q/Ctrl-C stop",
+      "↑/↓ step logs · l follow app logs · q/Ctrl-C stop",
     );
     expect(keyHelp({ finished: true, ok: true, canFollow: true, following: "go-app", quitNote: "x" })).toBe(
       "↑/↓ step logs · l next app's logs · esc step logs · q quit (x)",
