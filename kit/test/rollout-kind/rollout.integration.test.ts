@@ -11,6 +11,10 @@ interface RolloutResultLine {
   failures: { class: string; count: number; cause: string }[];
 }
 
+/** tail is what a failed assertion prints: the end of kit's output, to see why without rerunning. */
+const tail = (result: { stdout: string; stderr: string }): string =>
+  `kit printed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`;
+
 const results = (stdout: string): RolloutResultLine[] =>
   stdout
     .split("\n")
@@ -36,11 +40,14 @@ describe("kit rollout on kind", () => {
   it("the correct chart passes for both apps, with JSON, JUnit and HTML reports", async () => {
     const result = await kit(["--json", "rollout", "go-app", "node-app"], { timeoutMs: 20 * 60_000 });
     const runs = results(result.stdout);
-    expect(runs.map((r) => [r.app, r.ok, r.failures])).toEqual([
+    expect(
+      runs.map((r) => [r.app, r.ok, r.failures]),
+      tail(result),
+    ).toEqual([
       ["go-app", true, []],
       ["node-app", true, []],
     ]);
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, tail(result)).toBe(0);
     for (const run of runs) {
       expect(readFileSync(run.files.junit, "utf8")).toMatch(/<testsuite[^>]*failures="0"/);
       expect(readFileSync(run.files.html, "utf8")).toMatch(/<svg/);
@@ -53,13 +60,15 @@ describe("kit rollout on kind", () => {
     const result = await kit(["--json", "rollout", "go-app", "--fault", "exit-on-sigterm"], {
       timeoutMs: 20 * 60_000,
     });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode, tail(result)).toBe(1);
     const [run] = results(result.stdout);
-    expect(run?.ok).toBe(false);
+    expect(run?.ok, tail(result)).toBe(false);
     expect(run?.failures.map((f) => f.class)).toContain("exits-on-sigterm");
+    // The release was put back: kit printed no error after the report.
+    expect(result.stderr, tail(result)).not.toMatch(/error:/i);
     expect(readFileSync(run?.files.junit ?? "", "utf8")).toMatch(/<failure/);
     // The fault does not outlive the test: the same correct rollout passes again.
     const again = await kit(["--json", "rollout", "go-app"], { timeoutMs: 20 * 60_000 });
-    expect(results(again.stdout)[0]?.ok).toBe(true);
+    expect(results(again.stdout)[0]?.ok, tail(again)).toBe(true);
   });
 });

@@ -45,7 +45,7 @@ describe("kit up terminal UI (tmux)", () => {
     await kit(["down", "--volumes"]);
   });
 
-  it("names a taken port and retries with r; shows steps with spinners, then endpoints and a summary; l follows an app's pod logs; q quits", async () => {
+  it("names a taken port and retries with r; shows steps with spinners, then endpoints and a summary; l follows an app's pod logs from before its cluster exists; q quits", async () => {
     // The emulator's port is taken when kit up starts: the ports step fails, and r retries it.
     const squatter: Server = createServer();
     await new Promise<void>((resolve) => squatter.listen(4566, "0.0.0.0", resolve));
@@ -76,6 +76,13 @@ describe("kit up terminal UI (tmux)", () => {
       writeFileSync(join(ARTIFACTS, "0-port-taken.txt"), failed);
       expect(failed).toMatch(/Port 4566 \(aws\.hostPort\) is already in use by pid \d+/);
       expect(failed).toMatch(/\d+ failed, \d+ skipped/);
+      // l follows go-app's pods before there is a cluster: the pane says why it cannot yet, and keeps trying.
+      await tmux(["send-keys", "-t", SESSION, "l"]);
+      const noCluster = await waitForScreen(
+        (s) => /logs: go-app pods · cannot list pods yet/.test(s),
+        30_000,
+      );
+      writeFileSync(join(ARTIFACTS, "0-logs-before-cluster.txt"), noCluster);
       await freePort();
       await tmux(["send-keys", "-t", SESSION, "r"]);
 
@@ -98,15 +105,21 @@ describe("kit up terminal UI (tmux)", () => {
         30 * 60_000,
       );
       writeFileSync(join(ARTIFACTS, "3-end.txt"), end);
-      expect(end).toMatch(/all \d+ steps done in/);
+      if (!/all \d+ steps done in/.test(end)) {
+        // Show the failed step's error (the pane follows app logs): esc goes back to step logs.
+        await tmux(["send-keys", "-t", SESSION, "Escape"]);
+        const failure = await waitForScreen((s) => /error: /.test(s), 10_000).catch(() => end);
+        writeFileSync(join(ARTIFACTS, "3-end-failure.txt"), failure);
+        expect.fail(`kit up did not finish; the screen showed:\n${failure}`);
+      }
       expect(end).toMatch(/kube context\s+kind-kit/);
       expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);
       expect(end).toMatch(/MONGODB_URL/);
       // Like `tilt up`, the view stays once everything is up.
       expect(end).not.toMatch(/KIT_EXIT/);
-      expect(end).toMatch(/l follow app logs/);
+      expect(end).toMatch(/l next app's logs · esc step logs/);
 
-      await tmux(["send-keys", "-t", SESSION, "l"]);
+      // The pane has followed go-app since before the cluster existed, and now has its pods.
       await waitForScreen((s) => /logs: go-app pods · following 2 containers of 2 pods/.test(s), 60_000);
       // A request made now shows up in the pane (the probes' lines scroll it away within seconds).
       const path = `/kit-tui-${process.pid}`;
