@@ -23,16 +23,21 @@ export function StepList({ rows, frame }: { rows: StepRowView[]; frame: number }
     <Box flexDirection="column">
       {rows.map((row) => (
         <Box key={row.id}>
-          <Text color={COLORS[row.status]}>
-            {row.selected ? "❯ " : "  "}
-            {row.status === "running" ? SPINNER[frame % SPINNER.length] : row.symbol}{" "}
-          </Text>
-          <Text bold={row.selected}>{row.title.padEnd(titleWidth).slice(0, titleWidth)} </Text>
-          <Text color="gray">{row.elapsed.padStart(6)} </Text>
-          {row.fraction === undefined ? null : <ProgressBar fraction={row.fraction} />}
-          <Text color={row.status === "failed" ? "red" : "gray"} wrap="truncate-end">
-            {row.detail}
-          </Text>
+          {/* The state, title and time keep their width; only the detail is cut to fit the line. */}
+          <Box flexShrink={0}>
+            <Text color={COLORS[row.status]}>
+              {row.selected ? "❯ " : "  "}
+              {row.status === "running" ? SPINNER[frame % SPINNER.length] : row.symbol}{" "}
+            </Text>
+            <Text bold={row.selected}>{row.title.padEnd(titleWidth).slice(0, titleWidth)} </Text>
+            <Text color="gray">{row.elapsed.padStart(6)} </Text>
+            {row.fraction === undefined ? null : <ProgressBar fraction={row.fraction} />}
+          </Box>
+          <Box flexShrink={1}>
+            <Text color={row.status === "failed" ? "red" : "gray"} wrap="truncate-end">
+              {row.detail}
+            </Text>
+          </Box>
         </Box>
       ))}
     </Box>
