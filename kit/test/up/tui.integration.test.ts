@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,7 +110,10 @@ describe("kit up terminal UI (tmux)", () => {
         await tmux(["send-keys", "-t", SESSION, "Escape"]);
         const failure = await waitForScreen((s) => /error: /.test(s), 10_000).catch(() => end);
         writeFileSync(join(ARTIFACTS, "3-end-failure.txt"), failure);
-        expect.fail(`kit up did not finish; the screen showed:\n${failure}`);
+        const runLog = readFileSync(join(ROOT, ".kit", "logs", "up.log"), "utf8");
+        expect.fail(
+          `kit up did not finish; the screen showed:\n${failure}\nthe end of .kit/logs/up.log:\n${runLog.slice(-6000)}`,
+        );
       }
       expect(end).toMatch(/kube context\s+kind-kit/);
       expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);

@@ -1,7 +1,10 @@
+import { join } from "node:path";
+import { stateDir } from "../../paths.ts";
 import { appLogSource } from "../../plans/app-logs.ts";
 import { endpointsRecorder } from "../../plans/endpoints.ts";
 import { upPlan } from "../../plans/up.ts";
 import { runUnderFrontEnd } from "../../ui/index.ts";
+import { openRunLog } from "../../ui/plain/run-log.ts";
 import { type CommandContext, loadProject } from "../context.ts";
 
 /** runUp brings the local environment up and returns the exit code. */
@@ -32,6 +35,7 @@ export async function runUp(
     .filter(Boolean);
   const endpoints = endpointsRecorder(project.root);
   const plan = upPlan({ config: project.config, root: project.root, only });
+  const runLog = openRunLog(join(stateDir(project.root), "logs", "up.log"));
   const result = await runUnderFrontEnd(plan, {
     frontEnd: ctx.frontEnd,
     signal: ctx.signal,
@@ -41,14 +45,16 @@ export async function runUp(
     quitNote: "the environment stays up; `kit down` removes it",
     appLogs: appLogSource(project.config),
     concurrency,
-    sinks: [endpoints.sink],
+    sinks: [endpoints.sink, runLog.sink],
   });
   await endpoints.write();
+  await runLog.close();
   if (result.cancelled) {
     process.stderr.write(
       "kit up was interrupted; what it had started is still there. `kit down` removes it.\n",
     );
     return 130;
   }
+  if (!result.ok) process.stderr.write(`The whole output of this run, every step's: ${runLog.path}\n`);
   return result.ok ? 0 : 1;
 }

@@ -127,26 +127,29 @@ export async function localTerraform(options: LocalTerraformOptions): Promise<Lo
     mirror,
     async init() {
       await tf(
-        ["init", "-input=false", ...(options.initArgs ?? [])],
+        ["init", "-input=false", "-no-color", ...(options.initArgs ?? [])],
         `init installs providers from kit's offline mirror (${mirror.dir}); a provider other than hashicorp/aws needs network access.`,
       );
     },
     async plan() {
       await withOverride(() =>
-        tf(["plan", "-input=false", ...varArgs], "The emulator may not support a resource."),
+        tf(["plan", "-input=false", "-no-color", ...varArgs], "The emulator may not support a resource."),
       );
     },
     async apply() {
       await withOverride(() =>
         tf(
-          ["apply", "-input=false", "-auto-approve", ...varArgs],
+          ["apply", "-input=false", "-no-color", "-auto-approve", ...varArgs],
           "The emulator may not support a resource; the output names it.",
         ),
       );
     },
     async destroy() {
       await withOverride(() =>
-        tf(["destroy", "-input=false", "-auto-approve", ...varArgs], "Destroy failed; see the output."),
+        tf(
+          ["destroy", "-input=false", "-no-color", "-auto-approve", ...varArgs],
+          "Destroy failed; see the output.",
+        ),
       );
     },
     async output() {
