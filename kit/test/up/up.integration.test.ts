@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "../../src/errors.ts";
@@ -105,6 +106,37 @@ describe("kit up / status / down", () => {
         (s) => typeof s === "string" && !s.startsWith("ready:") && s !== "image-source" && s !== "networks",
       ),
     ).toEqual([]);
+  });
+
+  it("after a code change and a values change, kit up rebuilds and redeploys only what they touch", async () => {
+    const source = join(ROOT, "apps", "go-app", "main.go");
+    const values = join(ROOT, "charts", "node-app", "values-local.yaml");
+    const originals = [readFileSync(source, "utf8"), readFileSync(values, "utf8")] as const;
+    const changedSteps = async (): Promise<string[]> => {
+      const result = await kit(["--json", "up"]);
+      expect(result.exitCode, result.stdout.slice(-4000)).toBe(0);
+      return jsonEvents(result.stdout)
+        .flatMap((e) => (e.type === "step-succeeded" && e.changed ? [e.step] : []))
+        .filter((s) => !s.startsWith("ready:") && s !== "image-source" && s !== "networks")
+        .sort();
+    };
+    try {
+      writeFileSync(source, `${originals[0]}\n// kit e2e: a code change (${process.pid})\n`);
+      writeFileSync(values, `${originals[1]}\n# kit e2e: a values change (${process.pid})\n`);
+      // go-app's code: a new image, pushed and rolled out; node-app's values: a new release, same image.
+      expect(await changedSteps()).toEqual([
+        "deploy:go-app",
+        "deploy:node-app",
+        "image:go-app",
+        "push:go-app",
+      ]);
+    } finally {
+      writeFileSync(source, originals[0]);
+      writeFileSync(values, originals[1]);
+    }
+    // Back to the committed files: the earlier image is still built and pushed, so only the releases move.
+    expect(await changedSteps()).toEqual(["deploy:go-app", "deploy:node-app"]);
+    expect((await httpText("http://127.0.0.1:30080/")).status).toBe(200);
   });
 
   it("./deploy-apps go-app deploys that app alone; without apps or with an unknown one it says how to call it", async () => {

@@ -15,7 +15,7 @@ import { KIND_DIR } from "../../images/node/parts.ts";
 import { cacheDir } from "../../paths.ts";
 import { ensureGoTool } from "../../tools/catalog.ts";
 import { docker } from "../../tools/docker.ts";
-import { listNodes, waitForReadyNodes } from "./kube.ts";
+import { listNodes, waitForClusterDns, waitForReadyNodes } from "./kube.ts";
 import type { ClusterProvider, ClusterRef, EnsureOptions, EnsureResult, NodeState } from "./types.ts";
 
 /** PortMapping publishes a node port on the host (kind extraPortMappings). */
@@ -209,6 +209,8 @@ export class KindCluster implements ClusterProvider {
       options.readyTimeoutMs ?? 5 * 60_000,
       options.signal,
     );
+    // Ready nodes are not yet a usable cluster: pods resolve names through CoreDNS.
+    await waitForClusterDns(this.ref(), options.readyTimeoutMs ?? 5 * 60_000, options.signal);
     return {
       name: this.name,
       ...this.ref(),

@@ -76,6 +76,40 @@ export async function waitForReadyNodes(
   );
 }
 
+/**
+ * waitForClusterDns waits until CoreDNS (kube-system/coredns) has a ready replica. kubeadm starts it
+ * after the node is Ready; pods that start before it cannot resolve Services or the emulator and
+ * database containers by name, and a one-shot lookup fails for good.
+ */
+export async function waitForClusterDns(
+  ref: ClusterRef,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { AppsV1Api } = await import("@kubernetes/client-node");
+  const api = (await loadKubeConfig(ref)).makeApiClient(AppsV1Api);
+  const deadline = Date.now() + timeoutMs;
+  let state = "not listed yet";
+  while (Date.now() < deadline) {
+    signal?.throwIfAborted();
+    try {
+      const deployment = await api.readNamespacedDeployment({ name: "coredns", namespace: "kube-system" });
+      const ready = deployment.status?.readyReplicas ?? 0;
+      if (ready > 0) return;
+      state = `0 of ${deployment.spec?.replicas ?? "?"} replicas ready`;
+    } catch (err) {
+      state =
+        (err as { code?: number }).code === 404
+          ? "no coredns Deployment"
+          : (String(err).split("\n")[0] ?? "");
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new KitError("external", `CoreDNS not ready after ${Math.round(timeoutMs / 1000)} s (${state})`, {
+    hint: `Look at it with \`kubectl --kubeconfig ${ref.kubeconfigPath} --context ${ref.context} -n kube-system describe deployment coredns\` and its pods' events.`,
+  });
+}
+
 /** applyConfigMap creates or replaces a ConfigMap. */
 export async function applyConfigMap(
   ref: ClusterRef,
