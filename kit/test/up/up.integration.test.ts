@@ -137,6 +137,22 @@ describe("kit up / status / down", () => {
     // Back to the committed files: the earlier image is still built and pushed, so only the releases move.
     expect(await changedSteps()).toEqual(["deploy:go-app", "deploy:node-app"]);
     expect((await httpText("http://127.0.0.1:30080/")).status).toBe(200);
+    // The replaced pods drain for a while after helm returns; the tests after this one count pods.
+    for (const app of ["go-app", "node-app"]) {
+      const pods = async () =>
+        (await kubectl(["get", "pods", "-l", `app.kubernetes.io/instance=${app}`, "-o", "name"]))
+          .split("\n")
+          .filter(Boolean).length;
+      let count = await pods();
+      await waitFor(
+        () => count === 2,
+        180_000,
+        `${app}'s replaced pods to finish`,
+        async () => {
+          count = await pods();
+        },
+      );
+    }
   });
 
   it("./deploy-apps go-app deploys that app alone; without apps or with an unknown one it says how to call it", async () => {
