@@ -88,25 +88,7 @@ export class PlanRun {
       plan: this.plan.name,
       steps: this.plan.steps.map((s) => ({ id: s.id, title: s.title, needs: s.needs ?? [] })),
     });
-    const onAbort = (): void => this.cancel();
-    if (this.options.signal?.aborted) this.cancel();
-    this.options.signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      await this.schedule();
-      if (this.cancelled) await this.runCleanups();
-    } finally {
-      this.options.signal?.removeEventListener("abort", onAbort);
-    }
-    const result = this.result();
-    this.emit({
-      type: "plan-finished",
-      time: this.now(),
-      plan: this.plan.name,
-      ok: result.ok,
-      cancelled: this.cancelled,
-      durationMs: this.now() - started,
-    });
-    return result;
+    return this.runPending(started);
   }
 
   /**
@@ -126,6 +108,14 @@ export class PlanRun {
       this.needsCleanup.delete(id);
     }
     this.emit({ type: "plan-retrying", time: started, plan: this.plan.name, steps: again });
+    return this.runPending(started);
+  }
+
+  /**
+   * runPending runs the pending steps to the end under the plan's cancel signal (cleaning up after
+   * a cancel) and emits plan-finished, timed from started.
+   */
+  private async runPending(started: number): Promise<PlanResult> {
     const onAbort = (): void => this.cancel();
     if (this.options.signal?.aborted) this.cancel();
     this.options.signal?.addEventListener("abort", onAbort, { once: true });

@@ -46,9 +46,8 @@ export async function runUp(
     appLogs: appLogSource(project.config),
     concurrency,
     sinks: [endpoints.sink, runLog.sink],
-  });
+  }).finally(() => runLog.close());
   await endpoints.write();
-  await runLog.close();
   if (result.cancelled) {
     process.stderr.write(
       "kit up was interrupted; what it had started is still there. `kit down` removes it.\n",

@@ -24,7 +24,12 @@ export function openRunLog(path: string): RunLog {
   stream.on("error", (err) => {
     failed = err;
   });
-  const printer = createPlainPrinter({ write: (text) => failed ?? stream.write(text), verbose: true });
+  const printer = createPlainPrinter({
+    write: (text) => {
+      if (!failed) stream.write(text);
+    },
+    verbose: true,
+  });
   return {
     path,
     sink: printer,

@@ -1,9 +1,20 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
+import type { KitEvent } from "../../../engine/events.ts";
 import { PlanStore } from "../../../engine/state.ts";
 import { App } from "./App.tsx";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 250));
+
+/** upFailed is the event that ends an up plan with a failure, after durationMs. */
+const upFailed = (durationMs: number): KitEvent => ({
+  type: "plan-finished",
+  time: Date.now(),
+  plan: "up",
+  ok: false,
+  cancelled: false,
+  durationMs,
+});
 
 describe("App", () => {
   it("renders steps, the failed step's error and hint, and outputs as they arrive", async () => {
@@ -49,14 +60,7 @@ describe("App", () => {
       label: "kube context",
       value: "kind-kit",
     });
-    store.dispatch({
-      type: "plan-finished",
-      time: Date.now(),
-      plan: "up",
-      ok: false,
-      cancelled: false,
-      durationMs: 1200,
-    });
+    store.dispatch(upFailed(1200));
     await tick();
     const frame = lastFrame() ?? "";
     expect(frame).toContain("✓");
@@ -94,14 +98,7 @@ describe("App", () => {
     expect(retried).toEqual([]);
     expect(lastFrame()).not.toContain("r retry");
     store.dispatch({ type: "step-skipped", time: Date.now(), step: "cluster", reason: "needs ports" });
-    store.dispatch({
-      type: "plan-finished",
-      time: Date.now(),
-      plan: "up",
-      ok: false,
-      cancelled: false,
-      durationMs: 300,
-    });
+    store.dispatch(upFailed(300));
     await tick();
     expect(lastFrame()).toContain("r retry failed step");
     stdin.write("r");
