@@ -67,13 +67,15 @@ app.kubernetes.io/part-of: kit
 {{- end }}
 
 {{/*
-The shutdown budget, in seconds: preStop sleep + drain delay + shutdown timeout. The grace period must
-exceed it, or Kubernetes SIGKILLs a pod that is still finishing requests.
+The shutdown budget, in seconds: preStop sleep + shutdown timeout. SIGTERM comes after the preStop
+sleep, and both apps count the shutdown timeout from SIGTERM with the drain delay inside it
+(apps/go-app/internal/app/shutdown.go, apps/node-app/src/lifecycle.ts). The grace period must exceed
+it, or Kubernetes SIGKILLs a pod that is still finishing requests.
 */}}
 {{- define "service.shutdownBudgetSeconds" -}}
 {{- $preStop := 0 }}
 {{- if .Values.lifecycle.preStop.enabled }}{{ $preStop = int .Values.lifecycle.preStop.sleepSeconds }}{{ end }}
-{{- add $preStop (include "service.msToSeconds" .Values.app.drainDelayMs) (include "service.msToSeconds" .Values.app.shutdownTimeoutMs) }}
+{{- add $preStop (include "service.msToSeconds" .Values.app.shutdownTimeoutMs) }}
 {{- end }}
 
 {{/* Render-time guardrails: fail with the reason and the value to change. */}}
@@ -95,12 +97,13 @@ exceed it, or Kubernetes SIGKILLs a pod that is still finishing requests.
 {{- if .Values.faults.onSigterm }}
 {{- fail (printf "faults.onSigterm is %q: fault injection is for kit rollout's tests only; set guardrails.enforce=false there" .Values.faults.onSigterm) }}
 {{- end }}
-{{- if lt (int .Values.app.shutdownTimeoutMs) (int .Values.app.maxRequestMs) }}
-{{- fail (printf "app.shutdownTimeoutMs (%v) is below app.maxRequestMs (%v): the longest request would be cut at shutdown (guardrails.enforce)" .Values.app.shutdownTimeoutMs .Values.app.maxRequestMs) }}
+{{- $lastRequestEnd := add (int .Values.app.drainDelayMs) (int .Values.app.maxRequestMs) }}
+{{- if le (int .Values.app.shutdownTimeoutMs) (int $lastRequestEnd) }}
+{{- fail (printf "app.shutdownTimeoutMs (%v) must exceed app.drainDelayMs + app.maxRequestMs = %d ms: the apps count the timeout from SIGTERM, so the longest request accepted at the end of the drain would be cut (guardrails.enforce)" .Values.app.shutdownTimeoutMs (int $lastRequestEnd)) }}
 {{- end }}
 {{- $budget := int (include "service.shutdownBudgetSeconds" .) }}
 {{- if le (int .Values.terminationGracePeriodSeconds) $budget }}
-{{- fail (printf "terminationGracePeriodSeconds (%v) must exceed lifecycle.preStop.sleepSeconds + app.drainDelayMs + app.shutdownTimeoutMs = %d s, or pods are killed mid-request (guardrails.enforce)" .Values.terminationGracePeriodSeconds $budget) }}
+{{- fail (printf "terminationGracePeriodSeconds (%v) must exceed lifecycle.preStop.sleepSeconds + app.shutdownTimeoutMs (counted from SIGTERM, the drain included) = %d s, or pods are killed mid-request (guardrails.enforce)" .Values.terminationGracePeriodSeconds $budget) }}
 {{- end }}
 {{- if and .Values.ingress.enabled .Values.ingress.alb.enabled (eq .Values.ingress.className "alb") }}
 {{- $dereg := int .Values.ingress.alb.deregistrationDelaySeconds }}

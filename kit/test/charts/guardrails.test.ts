@@ -62,7 +62,20 @@ describe("guardrails refuse values that would drop traffic", () => {
     [
       "a shutdown timeout below the longest request",
       { "service.app.maxRequestMs": 30000 },
-      "below app.maxRequestMs",
+      "must exceed app.drainDelayMs + app.maxRequestMs",
+    ],
+    // The apps count the shutdown timeout from SIGTERM: a 10 s drain leaves 20 s of a 30 s timeout,
+    // exactly the longest request, with nothing to spare for writing the answer.
+    [
+      "a drain that eats the longest request's time (the timeout runs from SIGTERM)",
+      { "service.app.drainDelayMs": 10000 },
+      "must exceed app.drainDelayMs + app.maxRequestMs = 30000 ms",
+    ],
+    // preStop 10 s + shutdown timeout 40 s = 50 s: a 50 s grace period kills at the deadline.
+    [
+      "a grace period that ends at preStop + the shutdown timeout",
+      { "service.app.shutdownTimeoutMs": 40000, "service.terminationGracePeriodSeconds": 50 },
+      "must exceed lifecycle.preStop.sleepSeconds + app.shutdownTimeoutMs",
     ],
   ])("%s", async (_name, set, message) => {
     const error = await renderError({ chart: "go-app", values: local, set });
@@ -80,6 +93,11 @@ describe("guardrails refuse values that would drop traffic", () => {
       "a deregistration delay beyond the grace period",
       { "service.ingress.alb.deregistrationDelaySeconds": 61 },
       "exceeds",
+    ],
+    [
+      "an ALB health check timeout not below its interval (the ELB API refuses it)",
+      { "service.ingress.alb.healthCheckTimeoutSeconds": 5 },
+      "must be below ingress.alb.healthCheckIntervalSeconds",
     ],
     [
       "an ALB idle timeout below the WebSocket ping",

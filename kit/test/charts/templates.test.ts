@@ -63,14 +63,14 @@ describe.each(cases)("$app with $env values", ({ app, env, values }) => {
     expect(container.lifecycle.preStop.sleep.seconds).toBeGreaterThanOrEqual(10);
   });
 
-  it("gives the pod a grace period above preStop + drain + shutdown timeout", () => {
+  // Both apps count SHUTDOWN_TIMEOUT_MS from SIGTERM, the drain delay inside it; SIGTERM follows preStop.
+  it("gives the pod a grace period above preStop + shutdown timeout, which covers drain + longest request", () => {
     const e = envOf(container);
-    const budget =
-      container.lifecycle.preStop.sleep.seconds +
-      Number(e.DRAIN_DELAY_MS?.value) / 1000 +
-      Number(e.SHUTDOWN_TIMEOUT_MS?.value) / 1000;
+    const budget = container.lifecycle.preStop.sleep.seconds + Number(e.SHUTDOWN_TIMEOUT_MS?.value) / 1000;
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(budget);
-    expect(Number(e.SHUTDOWN_TIMEOUT_MS?.value)).toBeGreaterThanOrEqual(Number(e.MAX_SLOW_MS?.value));
+    expect(Number(e.SHUTDOWN_TIMEOUT_MS?.value)).toBeGreaterThan(
+      Number(e.DRAIN_DELAY_MS?.value) + Number(e.MAX_SLOW_MS?.value),
+    );
   });
 
   it("passes the pod name from the downward API and the app contract's settings", () => {
@@ -175,6 +175,11 @@ describe.each(cases)("$app with $env values", ({ app, env, values }) => {
       expect(ingress.spec.ingressClassName).toBe("alb");
       expect(a["alb.ingress.kubernetes.io/target-type"]).toBe("ip");
       expect(a["alb.ingress.kubernetes.io/healthcheck-path"]).toBe("/readyz");
+      // The ELB API refuses a timeout that is not below the interval (the controller defaults it to 5 s).
+      const interval = Number(a["alb.ingress.kubernetes.io/healthcheck-interval-seconds"]);
+      const timeout = Number(a["alb.ingress.kubernetes.io/healthcheck-timeout-seconds"]);
+      expect(timeout).toBeGreaterThan(0);
+      expect(timeout).toBeLessThan(interval);
       const dereg = Number(
         /deregistration_delay\.timeout_seconds=(\d+)/.exec(
           a["alb.ingress.kubernetes.io/target-group-attributes"] ?? "",
@@ -201,7 +206,7 @@ describe.each(cases)("$app with $env values", ({ app, env, values }) => {
 
     it("names the ECR image and carries an IRSA-ready ServiceAccount", () => {
       expect(container.image).toMatch(
-        new RegExp(`^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/kit/${app}:`),
+        new RegExp(`^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/kit-dev/${app}:`),
       );
       const sa = byKind(objects, "ServiceAccount");
       expect(sa.automountServiceAccountToken).toBe(false);
@@ -226,6 +231,30 @@ describe.each(cases)("$app with $env values", ({ app, env, values }) => {
   }
 });
 
+describe("the ALB's public edge (values kit promote sets from Terraform outputs)", () => {
+  it("listens on HTTPS with the certificate, sits behind the web ACL and writes access logs", async () => {
+    const objects = await renderChart({
+      chart: "go-app",
+      values: ["values-eks.yaml"],
+      set: {
+        "service.ingress.alb.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+        "service.ingress.alb.wafv2AclArn":
+          "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/kit-dev-apps/abc",
+        "service.ingress.alb.accessLogsBucket": "kit-dev-alb-access-logs-123456789012",
+      },
+    });
+    const a = byKind(objects, "Ingress").metadata.annotations as Record<string, string>;
+    expect(a["alb.ingress.kubernetes.io/certificate-arn"]).toBe(
+      "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+    );
+    expect(a["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
+    expect(a["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toContain(":regional/webacl/kit-dev-apps/");
+    expect(a["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain(
+      "access_logs.s3.enabled=true,access_logs.s3.bucket=kit-dev-alb-access-logs-123456789012,access_logs.s3.prefix=alb",
+    );
+  });
+});
+
 describe("image references and IRSA", () => {
   const digest = `sha256:${"a".repeat(64)}`;
 
@@ -236,7 +265,7 @@ describe("image references and IRSA", () => {
       set: { "service.image.digest": digest, "service.image.tag": "" },
     });
     expect(appContainer(objects).image).toBe(
-      `000000000000.dkr.ecr.eu-west-1.amazonaws.com/kit/go-app@${digest}`,
+      `000000000000.dkr.ecr.eu-west-1.amazonaws.com/kit-dev/go-app@${digest}`,
     );
   });
 

@@ -3,13 +3,15 @@ locals {
   name         = "${var.project}-${var.environment}"
   cluster_name = local.name
   namespace    = "apps"
+  # The account's other environment: dev's CI roles must not reach prod's resources, and back.
+  other_environments = [for e in ["dev", "prod"] : e if e != var.environment]
 
-  app_alarms = merge([for app, suffix in var.alb_arn_suffixes : {
+  app_alarms = merge([for app, alb in var.alb_arn_suffixes : {
     "${app}-alb-5xx" = {
       description         = "${app}: targets answered 5xx"
       namespace           = "AWS/ApplicationELB"
       metric_name         = "HTTPCode_Target_5XX_Count"
-      dimensions          = { LoadBalancer = suffix }
+      dimensions          = { LoadBalancer = alb.load_balancer }
       statistic           = "Sum"
       threshold           = 5
       comparison_operator = "GreaterThanThreshold"
@@ -19,15 +21,16 @@ locals {
       description         = "${app}: p99-ish latency (average target response time) above 1 s"
       namespace           = "AWS/ApplicationELB"
       metric_name         = "TargetResponseTime"
-      dimensions          = { LoadBalancer = suffix }
+      dimensions          = { LoadBalancer = alb.load_balancer }
       threshold           = 1
       comparison_operator = "GreaterThanThreshold"
     }
     "${app}-alb-unhealthy-hosts" = {
-      description         = "${app}: a target is unhealthy"
-      namespace           = "AWS/ApplicationELB"
-      metric_name         = "UnHealthyHostCount"
-      dimensions          = { LoadBalancer = suffix }
+      description = "${app}: a target is unhealthy"
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "UnHealthyHostCount"
+      # UnHealthyHostCount exists only per target group: without TargetGroup the alarm has no data.
+      dimensions          = { LoadBalancer = alb.load_balancer, TargetGroup = alb.target_group }
       statistic           = "Maximum"
       threshold           = 0
       comparison_operator = "GreaterThanThreshold"
@@ -37,21 +40,35 @@ locals {
 
 data "aws_caller_identity" "current" {}
 
+# Caps the CI roles and every role they create: nothing of the other environment, no self-change,
+# no escalation (a created role carries the same boundary).
+module "boundary" {
+  source = "../../modules/boundary"
+
+  name                    = local.name
+  environment             = var.environment
+  other_environment_names = [for e in local.other_environments : "${var.project}-${e}"]
+  state_bucket            = var.state_bucket
+  other_state_prefixes    = local.other_environments
+}
+
 module "network" {
   source = "../../modules/network"
 
-  name                    = local.name
-  cidr                    = var.vpc_cidr
-  azs                     = var.azs
-  single_nat_gateway      = var.single_nat_gateway
-  cluster_name            = local.cluster_name
-  flow_log_retention_days = var.log_retention_days
+  name                     = local.name
+  cidr                     = var.vpc_cidr
+  azs                      = var.azs
+  single_nat_gateway       = var.single_nat_gateway
+  cluster_name             = local.cluster_name
+  flow_log_retention_days  = var.log_retention_days
+  permissions_boundary_arn = module.boundary.policy_arn
 }
 
 module "ecr" {
   source = "../../modules/ecr"
 
-  repositories = toset([for app in var.apps : "${var.project}/${app}"])
+  # Per environment (kit-dev/go-app, kit-prod/go-app): dev and prod may share an account.
+  repositories = toset([for app in var.apps : "${local.name}/${app}"])
 }
 
 module "eks" {
@@ -63,10 +80,13 @@ module "eks" {
   subnet_ids                   = module.network.private_subnet_ids
   endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
   node_groups                  = var.node_groups
-  admin_principals             = var.admin_principals
-  deploy_principals            = { ci = module.ci_deploy.role_arn }
-  app_namespaces               = [local.namespace]
-  log_retention_days           = var.log_retention_days
+  # CD (kit promote, with the apply role) installs and upgrades releases and may create what the
+  # cluster needs; with bootstrap_cluster_creator_admin_permissions off, only these entries get in.
+  admin_principals         = merge(var.admin_principals, { cd = module.ci_apply.role_arn })
+  deploy_principals        = { ci = module.ci_deploy.role_arn }
+  permissions_boundary_arn = module.boundary.policy_arn
+  app_namespaces           = [local.namespace]
+  log_retention_days       = var.log_retention_days
 }
 
 module "database" {
@@ -88,11 +108,12 @@ module "database" {
 module "ci_deploy" {
   source = "../../modules/iam"
 
-  name                 = "${local.name}-ci-deploy"
-  create_oidc_provider = var.create_github_oidc_provider
-  oidc_provider_arn    = var.github_oidc_provider_arn
-  github_repository    = var.github_repository
-  github_subjects      = ["environment:${var.environment}"]
+  name                     = "${local.name}-ci-deploy"
+  create_oidc_provider     = var.create_github_oidc_provider
+  oidc_provider_arn        = var.github_oidc_provider_arn
+  github_repository        = var.github_repository
+  github_subjects          = ["environment:${var.environment}"]
+  permissions_boundary_arn = module.boundary.policy_arn
   policy_statements = [
     {
       sid       = "EcrLogin"
@@ -130,12 +151,14 @@ module "ci_deploy" {
 module "ci_plan" {
   source = "../../modules/iam"
 
-  name                 = "${local.name}-ci-terraform-plan"
-  create_oidc_provider = false
-  oidc_provider_arn    = module.ci_deploy.oidc_provider_arn
-  github_repository    = var.github_repository
-  github_subjects      = ["pull_request", "ref:refs/heads/main"]
-  managed_policy_arns  = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  name                     = "${local.name}-ci-terraform-plan"
+  create_oidc_provider     = false
+  oidc_provider_arn        = module.ci_deploy.oidc_provider_arn
+  github_repository        = var.github_repository
+  github_subjects          = ["pull_request", "ref:refs/heads/main"]
+  managed_policy_arns      = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  permissions_boundary_arn = module.boundary.policy_arn
+  # Reads state and takes the lock, never writes state (the state bucket's policy denies it too).
   policy_statements = [
     {
       sid       = "StateList"
@@ -143,9 +166,14 @@ module "ci_plan" {
       resources = ["arn:aws:s3:::${var.state_bucket}"]
     },
     {
-      sid       = "StateReadAndLock"
-      actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      sid       = "StateRead"
+      actions   = ["s3:GetObject"]
       resources = ["arn:aws:s3:::${var.state_bucket}/${var.environment}/*"]
+    },
+    {
+      sid       = "StateLock"
+      actions   = ["s3:PutObject", "s3:DeleteObject"]
+      resources = ["arn:aws:s3:::${var.state_bucket}/${var.environment}/terraform.tfstate.tflock"]
     },
     {
       sid       = "StateKey"
@@ -155,18 +183,20 @@ module "ci_plan" {
   ]
 }
 
-# Terraform apply: only jobs of the protected GitHub environment "<env>-infra" (required reviewers
-# approve the plan first). Broad by necessity (it manages the whole environment), but without IAM
-# power beyond this project's own roles and policies.
+# Terraform apply and CD: only jobs of the protected GitHub environments "<env>" (cd.yml's promote
+# job: kit promote applies Terraform, pushes to ECR and deploys) and "<env>-infra" (required reviewers
+# approve first). Broad by necessity (it manages the whole environment), but under the boundary: not
+# the other environment, not itself, and every role it creates carries the same boundary.
 module "ci_apply" {
   source = "../../modules/iam"
 
-  name                 = "${local.name}-ci-terraform-apply"
-  create_oidc_provider = false
-  oidc_provider_arn    = module.ci_deploy.oidc_provider_arn
-  github_repository    = var.github_repository
-  github_subjects      = ["environment:${var.environment}-infra"]
-  managed_policy_arns  = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+  name                     = "${local.name}-ci-terraform-apply"
+  create_oidc_provider     = false
+  oidc_provider_arn        = module.ci_deploy.oidc_provider_arn
+  github_repository        = var.github_repository
+  github_subjects          = ["environment:${var.environment}", "environment:${var.environment}-infra"]
+  managed_policy_arns      = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+  permissions_boundary_arn = module.boundary.policy_arn
   policy_statements = [
     {
       sid = "ProjectIam"
@@ -174,7 +204,7 @@ module "ci_apply" {
         "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
         "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
         "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole", "iam:PassRole",
+        "iam:ListInstanceProfilesForRole", "iam:PassRole", "iam:PutRolePermissionsBoundary",
         "iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicyVersion",
         "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy",
       ]
@@ -197,6 +227,17 @@ module "ci_apply" {
       resources = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/*"]
     },
   ]
+}
+
+# The public edge of the apps' ALBs: the HTTPS certificate, the WAF web ACL with its per-IP rate
+# limit, and the access log bucket (kit promote sets them as chart values: kit.config.yaml).
+module "edge" {
+  source = "../../modules/edge"
+
+  name                      = local.name
+  domain_name               = var.domain_name
+  subject_alternative_names = [for app in var.apps : "${app}.${var.domain_name}"]
+  access_log_retention_days = var.log_retention_days
 }
 
 module "observability" {

@@ -21,3 +21,9 @@ db_instance_count        = 1
 db_backup_retention_days = 7
 db_deletion_protection   = false
 log_retention_days       = 30
+
+# Cluster admins besides CD's apply role (added as "cd"): the platform team's SSO role.
+admin_principals = { platform = "arn:aws:iam::000000000000:role/kit-platform-admin" }
+
+# Apps at <app>.dev.kit.example.com (kit.config.yaml apps.<app>.url); the certificate names each of them.
+domain_name = "dev.kit.example.com"

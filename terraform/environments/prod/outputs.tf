@@ -57,3 +57,38 @@ output "alarm_topic_arn" {
   description = "SNS topic of the alarms."
   value       = module.observability.topic_arn
 }
+
+output "vpc_id" {
+  description = "VPC of the cluster (the AWS Load Balancer Controller's Helm value vpcId)."
+  value       = module.network.vpc_id
+}
+
+output "region" {
+  description = "Region of the environment (the AWS Load Balancer Controller's Helm value region)."
+  value       = var.region
+}
+
+output "ci_permissions_boundary_arn" {
+  description = "Permissions boundary of the CI roles and of every role they create."
+  value       = module.boundary.policy_arn
+}
+
+output "certificate_arn" {
+  description = "ACM certificate of the ALBs (chart value service.ingress.alb.certificateArn); validate it with certificate_validation_records."
+  value       = module.edge.certificate_arn
+}
+
+output "certificate_validation_records" {
+  description = "DNS records that validate the certificate."
+  value       = module.edge.certificate_validation_records
+}
+
+output "web_acl_arn" {
+  description = "WAF web ACL of the ALBs (chart value service.ingress.alb.wafv2AclArn)."
+  value       = module.edge.web_acl_arn
+}
+
+output "alb_access_logs_bucket" {
+  description = "Bucket of the ALBs' access logs (chart value service.ingress.alb.accessLogsBucket)."
+  value       = module.edge.access_logs_bucket
+}

@@ -24,3 +24,9 @@ db_backup_retention_days = 35
 db_deletion_protection   = true
 # PCI DSS 10.5.1: keep audit trail history for at least 12 months.
 log_retention_days = 400
+
+# Cluster admins besides CD's apply role (added as "cd"): the platform team's SSO role.
+admin_principals = { platform = "arn:aws:iam::000000000000:role/kit-platform-admin" }
+
+# Apps at <app>.kit.example.com (kit.config.yaml apps.<app>.url); the certificate names each of them.
+domain_name = "kit.example.com"

@@ -78,7 +78,7 @@ variable "node_groups" {
 }
 
 variable "admin_principals" {
-  description = "IAM role ARNs given cluster-admin, by a static name."
+  description = "IAM role ARNs given cluster-admin, by a static name (e.g. platform = your SSO admin role); CD's apply role is added as cd."
   type        = map(string)
   default     = {}
 }
@@ -142,7 +142,20 @@ variable "log_retention_days" {
 }
 
 variable "alb_arn_suffixes" {
-  description = "ARN suffixes (app/<name>/<id>) of the apps' ALBs by app, known after the first deploy; each gets 5xx, latency and unhealthy-host alarms."
-  type        = map(string)
-  default     = {}
+  description = "ARN suffixes of each app's ALB (load_balancer: app/<name>/<id>) and target group (target_group: targetgroup/<name>/<id>), known after the first deploy; each app gets 5xx, latency and unhealthy-host alarms."
+  type = map(object({
+    load_balancer = string
+    target_group  = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for a in values(var.alb_arn_suffixes) : startswith(a.load_balancer, "app/") && startswith(a.target_group, "targetgroup/")])
+    error_message = "load_balancer must look like app/<name>/<id> and target_group like targetgroup/<name>/<id> (the ARN suffixes CloudWatch dimensions use)."
+  }
+}
+
+variable "domain_name" {
+  description = "DNS name the apps are served under (each app at <app>.<domain_name>): the ACM certificate names it and each app host."
+  type        = string
 }

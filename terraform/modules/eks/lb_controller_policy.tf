@@ -1,6 +1,9 @@
 # The AWS Load Balancer Controller's permissions, after the controller's published IAM policy:
 # read-only discovery everywhere; create, change and delete only load balancers, target groups and
 # security groups carrying the elbv2.k8s.aws/cluster tag the controller puts on what it creates.
+# One exception, as upstream: it opens the ALB -> pod rule on the cluster security group, which it
+# did not create and which carries no such tag; upstream grants that on any security group, here on
+# those of the cluster's VPC.
 data "aws_iam_policy_document" "lb_controller" {
   statement {
     sid       = "ServiceLinkedRole"
@@ -37,6 +40,17 @@ data "aws_iam_policy_document" "lb_controller" {
     #checkov:skip=CKV_AWS_356:Describe/Get actions have no resource-level permissions; the WAF and Shield association calls act only on the controller's own ALBs.
     #checkov:skip=CKV_AWS_111:Same: these discovery calls cannot be scoped by resource.
     resources = ["*"]
+  }
+
+  statement {
+    sid       = "AllowAlbToPods"
+    actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+    resources = ["arn:${local.partition}:ec2:*:*:security-group/*"]
+    condition {
+      test     = "ArnEquals"
+      variable = "ec2:Vpc"
+      values   = ["arn:${local.partition}:ec2:*:*:vpc/${var.vpc_id}"]
+    }
   }
 
   statement {

@@ -3,17 +3,19 @@ data "aws_partition" "current" {}
 locals {
   partition = data.aws_partition.current.partition
   oidc_host = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
-  # Add-ons, with the IRSA role each one runs under (null: none needed).
+  # Add-ons, with the IRSA role each one runs under (null: none needed). before_compute: created
+  # before the node groups, because nodes cannot become Ready without it.
   addons = {
     vpc-cni = {
-      role = aws_iam_role.vpc_cni.arn
+      role           = aws_iam_role.vpc_cni.arn
+      before_compute = true
       # Enforce NetworkPolicy objects (the charts allow egress to DNS and the database only).
       configuration = jsonencode({ enableNetworkPolicy = "true" })
     }
-    coredns                         = { role = null, configuration = null }
-    kube-proxy                      = { role = null, configuration = null }
-    metrics-server                  = { role = null, configuration = null }
-    amazon-cloudwatch-observability = { role = aws_iam_role.cloudwatch_agent.arn, configuration = null }
+    coredns                         = { role = null, before_compute = false, configuration = null }
+    kube-proxy                      = { role = null, before_compute = false, configuration = null }
+    metrics-server                  = { role = null, before_compute = false, configuration = null }
+    amazon-cloudwatch-observability = { role = aws_iam_role.cloudwatch_agent.arn, before_compute = false, configuration = null }
   }
 }
 
@@ -42,8 +44,9 @@ data "aws_iam_policy_document" "cluster_assume" {
 }
 
 resource "aws_iam_role" "cluster" {
-  name               = "${var.cluster_name}-cluster"
-  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
+  name                 = "${var.cluster_name}-cluster"
+  assume_role_policy   = data.aws_iam_policy_document.cluster_assume.json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }
@@ -114,13 +117,15 @@ data "aws_iam_policy_document" "node_assume" {
 }
 
 resource "aws_iam_role" "node" {
-  name               = "${var.cluster_name}-node"
-  assume_role_policy = data.aws_iam_policy_document.node_assume.json
+  name                 = "${var.cluster_name}-node"
+  assume_role_policy   = data.aws_iam_policy_document.node_assume.json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }
 
-# The CNI policy is not on the node role: the vpc-cni add-on gets it through IRSA.
+# The CNI policy is not on the node role: the vpc-cni add-on gets it through IRSA, and is created
+# (with its role) before the node groups, so aws-node has credentials when the first node boots.
 resource "aws_iam_role_policy_attachment" "node" {
   for_each = toset(["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"])
 
@@ -192,7 +197,7 @@ resource "aws_eks_node_group" "this" {
     ignore_changes = [scaling_config[0].desired_size]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.before_compute]
 }
 
 # --- IRSA roles ----------------------------------------------------------------------------------
@@ -224,8 +229,9 @@ data "aws_iam_policy_document" "irsa_assume" {
 }
 
 resource "aws_iam_role" "vpc_cni" {
-  name               = "${var.cluster_name}-vpc-cni"
-  assume_role_policy = data.aws_iam_policy_document.irsa_assume["vpc_cni"].json
+  name                 = "${var.cluster_name}-vpc-cni"
+  assume_role_policy   = data.aws_iam_policy_document.irsa_assume["vpc_cni"].json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }
@@ -236,8 +242,9 @@ resource "aws_iam_role_policy_attachment" "vpc_cni" {
 }
 
 resource "aws_iam_role" "cloudwatch_agent" {
-  name               = "${var.cluster_name}-cloudwatch-agent"
-  assume_role_policy = data.aws_iam_policy_document.irsa_assume["cloudwatch_agent"].json
+  name                 = "${var.cluster_name}-cloudwatch-agent"
+  assume_role_policy   = data.aws_iam_policy_document.irsa_assume["cloudwatch_agent"].json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }
@@ -248,8 +255,9 @@ resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
 }
 
 resource "aws_iam_role" "lb_controller" {
-  name               = "${var.cluster_name}-aws-load-balancer-controller"
-  assume_role_policy = data.aws_iam_policy_document.irsa_assume["lb_controller"].json
+  name                 = "${var.cluster_name}-aws-load-balancer-controller"
+  assume_role_policy   = data.aws_iam_policy_document.irsa_assume["lb_controller"].json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }
@@ -269,8 +277,31 @@ resource "aws_iam_role_policy_attachment" "lb_controller" {
 
 # --- Add-ons and access --------------------------------------------------------------------------
 
+# vpc-cni before the nodes: without it (and its IRSA role's AmazonEKS_CNI_Policy) aws-node cannot
+# assign pod IPs, the nodes never become Ready and the node groups fail on the first apply.
+resource "aws_eks_addon" "before_compute" {
+  for_each = { for name, addon in local.addons : name => addon if addon.before_compute }
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  addon_version               = lookup(var.addon_versions, each.key, null)
+  service_account_role_arn    = each.value.role
+  configuration_values        = each.value.configuration
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy_attachment.vpc_cni]
+}
+
+moved {
+  from = aws_eks_addon.this["vpc-cni"]
+  to   = aws_eks_addon.before_compute["vpc-cni"]
+}
+
 resource "aws_eks_addon" "this" {
-  for_each = local.addons
+  for_each = { for name, addon in local.addons : name => addon if !addon.before_compute }
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key

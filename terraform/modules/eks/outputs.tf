@@ -42,3 +42,8 @@ output "node_role_arn" {
   description = "IAM role of the managed nodes."
   value       = aws_iam_role.node.arn
 }
+
+output "access_entries" {
+  description = "EKS access entries by key (admin-<name>, deploy-<name>): principal ARN, access policy name and namespaces (null: the whole cluster)."
+  value       = { for key, a in local.access : key => { principal_arn = a.arn, policy = a.policy, namespaces = a.namespaces } }
+}

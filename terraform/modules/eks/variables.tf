@@ -20,7 +20,7 @@ variable "kubernetes_version" {
 }
 
 variable "vpc_id" {
-  description = "VPC of the cluster (network module output vpc_id)."
+  description = "VPC of the cluster (network module output vpc_id): the load balancer controller may open ingress rules only on security groups in it."
   type        = string
 }
 
@@ -108,4 +108,10 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of every IAM role this module creates (the boundary module's policy): roles made by a bounded CI role must carry it. null: none."
+  type        = string
+  default     = null
 }

@@ -39,6 +39,7 @@ resource "aws_iam_role" "this" {
   name                 = var.name
   description          = "Assumed by GitHub Actions of ${var.github_repository} (${join(", ", var.github_subjects)}) through OIDC"
   assume_role_policy   = local.assume_role_policy
+  permissions_boundary = var.permissions_boundary_arn
   max_session_duration = var.max_session_duration
 
   tags = var.tags

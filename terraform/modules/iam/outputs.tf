@@ -12,3 +12,8 @@ output "oidc_provider_arn" {
   description = "ARN of the GitHub Actions OIDC provider the role trusts (pass it to other roles in the account)."
   value       = local.oidc_provider_arn
 }
+
+output "policy" {
+  description = "The role's inline policy document (JSON)."
+  value       = local.policy
+}

@@ -62,3 +62,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of every IAM role this module creates (the boundary module's policy): roles made by a bounded CI role must carry it. null: none."
+  type        = string
+  default     = null
+}

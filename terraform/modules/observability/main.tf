@@ -1,6 +1,50 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  # Plain JSON (not aws_iam_policy_document) so `terraform test` can assert on the key policy in a plan.
+  # CloudWatch cannot publish to a topic under the AWS managed key alias/aws/sns (its policy cannot be
+  # changed): alarms need a customer managed key that lets cloudwatch.amazonaws.com use it.
+  topic_key_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_key" "this" {
+  description             = "Encryption of the ${var.name} alarm topic (CloudWatch alarms may use it)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = local.topic_key_policy
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name}-alarms"
+  target_key_id = aws_kms_key.this.key_id
+}
+
 resource "aws_sns_topic" "this" {
   name              = "${var.name}-alarms"
-  kms_master_key_id = "alias/aws/sns"
+  kms_master_key_id = aws_kms_key.this.arn
 
   tags = var.tags
 }

@@ -12,3 +12,8 @@ output "alarm_arns" {
   description = "Alarm ARN by name."
   value       = { for name, a in aws_cloudwatch_metric_alarm.this : name => a.arn }
 }
+
+output "alarm_dimensions" {
+  description = "Dimensions of each alarm by name (what the alarm watches)."
+  value       = { for name, a in var.alarms : name => a.dimensions }
+}

@@ -96,9 +96,37 @@ data "aws_iam_policy_document" "this" {
   }
 }
 
+data "aws_partition" "current" {}
+
+# Plan roles (assumable from pull requests) may take the lock but never change state, whatever their
+# IAM policies say: an explicit deny in the bucket policy.
+data "aws_iam_policy_document" "read_only" {
+  source_policy_documents = [data.aws_iam_policy_document.this.json]
+
+  dynamic "statement" {
+    for_each = length(var.read_only_principal_arns) > 0 ? [1] : []
+    content {
+      sid     = "PlanRolesNeverWriteState"
+      effect  = "Deny"
+      actions = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:RestoreObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold"]
+      # From the name, not the bucket's ARN attribute, so the statement is known when planned.
+      not_resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.bucket}/*.tflock"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = var.read_only_principal_arns
+      }
+    }
+  }
+}
+
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.this.json
+  policy = data.aws_iam_policy_document.read_only.json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }

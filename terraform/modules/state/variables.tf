@@ -19,6 +19,12 @@ variable "noncurrent_version_expiry_days" {
   }
 }
 
+variable "read_only_principal_arns" {
+  description = "Principal ARN patterns (e.g. arn:aws:iam::<account>:role/kit-*-ci-terraform-plan) that may read state and take the lock but never write or delete state: the bucket policy denies them every object write except *.tflock lock files."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

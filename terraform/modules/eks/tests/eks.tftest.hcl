@@ -96,13 +96,49 @@ run "addons_enforce_network_policy_and_serve_metrics" {
   command = plan
 
   assert {
-    condition     = toset(keys(aws_eks_addon.this)) == toset(["vpc-cni", "coredns", "kube-proxy", "metrics-server", "amazon-cloudwatch-observability"])
+    condition     = toset(concat(keys(aws_eks_addon.before_compute), keys(aws_eks_addon.this))) == toset(["vpc-cni", "coredns", "kube-proxy", "metrics-server", "amazon-cloudwatch-observability"])
     error_message = "Core add-ons, metrics-server (for the HPA) and Container Insights must be installed."
   }
 
   assert {
-    condition     = jsondecode(aws_eks_addon.this["vpc-cni"].configuration_values).enableNetworkPolicy == "true"
+    condition     = jsondecode(aws_eks_addon.before_compute["vpc-cni"].configuration_values).enableNetworkPolicy == "true"
     error_message = "vpc-cni must enforce NetworkPolicy (the charts rely on it)."
+  }
+}
+
+# Nodes join on the first apply only if aws-node can assign pod IPs: either the node role holds
+# AmazonEKS_CNI_Policy or the vpc-cni add-on runs under its IRSA role before the node groups exist.
+# The ordering itself (aws_eks_node_group.this depends on aws_eks_addon.before_compute) is asserted
+# on `terraform graph` in kit/test/terraform/terraform.integration.test.ts.
+run "vpc_cni_has_its_credentials_before_the_nodes" {
+  command = plan
+
+  assert {
+    condition     = keys(aws_eks_addon.before_compute) == ["vpc-cni"] && !contains(keys(aws_eks_addon.this), "vpc-cni")
+    error_message = "vpc-cni must be the add-on created before compute (coredns and metrics-server need nodes, so they come after)."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.vpc_cni.role == aws_iam_role.vpc_cni.name && endswith(aws_iam_role_policy_attachment.vpc_cni.policy_arn, ":policy/AmazonEKS_CNI_Policy")
+    error_message = "The vpc-cni IRSA role must hold AmazonEKS_CNI_Policy."
+  }
+
+  assert {
+    condition     = contains(data.aws_iam_policy_document.irsa_assume["vpc_cni"].statement[0].condition[*].values[0], "system:serviceaccount:kube-system:aws-node")
+    error_message = "The vpc-cni role must trust the aws-node service account."
+  }
+}
+
+run "lb_controller_may_open_the_cluster_security_group_in_its_vpc" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.lb_controller.statement :
+      contains(s.actions, "ec2:AuthorizeSecurityGroupIngress") && contains(s.actions, "ec2:RevokeSecurityGroupIngress")
+      && alltrue([for c in s.condition : !startswith(c.variable, "aws:ResourceTag/")])
+      && alltrue([for c in s.condition : c.variable != "ec2:Vpc" || (length(c.values) == 1 && contains(c.values, "arn:aws:ec2:*:*:vpc/${var.vpc_id}"))])
+    ])
+    error_message = "The controller must be able to add the ALB -> pod rule to the untagged cluster security group (upstream grants Authorize/RevokeSecurityGroupIngress without the elbv2.k8s.aws/cluster tag condition); here scoped to the cluster's VPC."
   }
 }
 

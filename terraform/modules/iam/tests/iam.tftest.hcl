@@ -114,3 +114,16 @@ run "rejects_administrator_access" {
 
   expect_failures = [var.managed_policy_arns]
 }
+
+run "carries_the_permissions_boundary" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/kit-test-ci-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/kit-test-ci-boundary"
+    error_message = "The role must carry the boundary it is given (no escalation beyond it)."
+  }
+}

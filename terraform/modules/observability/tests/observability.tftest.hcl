@@ -1,4 +1,28 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000001"
+    }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:123456789012:kit-test-alarms"
+    }
+  }
+}
 
 variables {
   name         = "kit-test"
@@ -17,11 +41,24 @@ variables {
 }
 
 run "alarms_notify_an_encrypted_topic" {
-  command = plan
+  command = apply
 
   assert {
-    condition     = aws_sns_topic.this.name == "kit-test-alarms" && aws_sns_topic.this.kms_master_key_id == "alias/aws/sns"
-    error_message = "The alarm topic must be encrypted."
+    condition     = aws_sns_topic.this.name == "kit-test-alarms" && aws_sns_topic.this.kms_master_key_id == aws_kms_key.this.arn
+    error_message = "The alarm topic must be encrypted with the module's customer managed key (CloudWatch cannot use alias/aws/sns)."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Effect == "Allow" && try(s.Principal.Service, "") == "cloudwatch.amazonaws.com"
+      && contains(flatten([s.Action]), "kms:Decrypt") && contains(flatten([s.Action]), "kms:GenerateDataKey*")
+    ])
+    error_message = "The topic key's policy must let cloudwatch.amazonaws.com decrypt and generate data keys, or alarms never notify."
+  }
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation
+    error_message = "The topic key must rotate."
   }
 
   assert {

@@ -5,6 +5,12 @@ mock_provider "aws" {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
 }
 
 variables {
@@ -32,6 +38,23 @@ run "versioned_encrypted_private_bucket" {
   assert {
     condition     = aws_s3_bucket_ownership_controls.this.rule[0].object_ownership == "BucketOwnerEnforced"
     error_message = "ACLs must be disabled."
+  }
+}
+
+run "plan_roles_cannot_write_state" {
+  command = plan
+
+  variables {
+    read_only_principal_arns = ["arn:aws:iam::123456789012:role/kit-*-ci-terraform-plan"]
+  }
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.read_only.statement :
+      s.effect == "Deny" && contains(s.actions, "s3:PutObject") && contains(s.actions, "s3:DeleteObject")
+      && s.not_resources == toset(["arn:aws:s3:::kit-terraform-state-123456789012/*.tflock"])
+      && anytrue([for c in s.condition : c.variable == "aws:PrincipalArn" && contains(c.values, "arn:aws:iam::123456789012:role/kit-*-ci-terraform-plan")])
+    ])
+    error_message = "The bucket policy must deny plan roles every state write except the lock file."
   }
 }
 

@@ -1,0 +1,100 @@
+# The environment composed as a whole, planned against a mocked AWS provider with this directory's
+# terraform.tfvars: names that keep dev and prod apart, the CI roles' limits, the cluster's admins
+# and the alarms' dimensions. The same file is in environments/dev and environments/prod.
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "000000000000"
+    }
+  }
+
+  # A mocked aws_iam_policy_document would return random text, which roles and policies refuse as JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
+
+variables {
+  alb_arn_suffixes = {
+    go-app = { load_balancer = "app/k8s-apps-goapp/0123456789abcdef", target_group = "targetgroup/k8s-apps-goapp/0123456789abcdef" }
+  }
+}
+
+run "names_are_per_environment" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(module.ecr.repository_arns)) == toset(["kit-${var.environment}/go-app", "kit-${var.environment}/node-app"])
+    error_message = "ECR repositories must be named per environment (kit-<env>/<app>), or the second environment's apply fails in a shared account."
+  }
+}
+
+run "ci_roles_stay_in_their_environment" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.boundary.policy).Statement :
+      s.Effect == "Deny" && contains(flatten([s.Resource]), "arn:aws:iam::000000000000:role/kit-${var.environment == "dev" ? "prod" : "dev"}-*")
+      && contains(flatten([s.Resource]), "arn:aws:s3:::${var.state_bucket}/${var.environment == "dev" ? "prod" : "dev"}/*")
+    ])
+    error_message = "The CI boundary must deny the other environment's roles and state."
+  }
+
+  assert {
+    condition     = module.boundary.policy_arn == "arn:aws:iam::000000000000:policy/kit-${var.environment}-ci-boundary"
+    error_message = "The boundary must be the environment's own."
+  }
+}
+
+run "plan_role_never_writes_state" {
+  command = plan
+
+  assert {
+    condition = alltrue([for s in jsondecode(module.ci_plan.policy).Statement :
+      alltrue([for r in s.Resource : endswith(r, ".tflock")])
+      if length(setintersection(toset(s.Action), toset(["s3:PutObject", "s3:DeleteObject", "s3:*"]))) > 0
+    ])
+    error_message = "The plan role (assumable from pull requests) may write only the lock file, never state."
+  }
+}
+
+run "cd_reaches_the_cluster_as_admin" {
+  command = plan
+
+  assert {
+    condition     = module.eks.access_entries["admin-cd"].policy == "AmazonEKSClusterAdminPolicy" && module.eks.access_entries["admin-platform"].policy == "AmazonEKSClusterAdminPolicy"
+    error_message = "CD's role (kit promote installs releases) and the platform admins need cluster-admin access entries: the creator gets none."
+  }
+
+  assert {
+    condition     = module.eks.access_entries["deploy-ci"].policy == "AmazonEKSEditPolicy"
+    error_message = "The deploy role stays namespace-scoped."
+  }
+}
+
+run "unhealthy_host_alarm_names_the_target_group" {
+  command = plan
+
+  assert {
+    condition     = module.observability.alarm_dimensions["go-app-alb-unhealthy-hosts"]["TargetGroup"] == "targetgroup/k8s-apps-goapp/0123456789abcdef" && module.observability.alarm_dimensions["go-app-alb-unhealthy-hosts"]["LoadBalancer"] == "app/k8s-apps-goapp/0123456789abcdef"
+    error_message = "UnHealthyHostCount is published per target group: the alarm needs TargetGroup and LoadBalancer."
+  }
+}
+
+run "rejects_an_alb_suffix_without_target_group_form" {
+  command = plan
+
+  variables {
+    alb_arn_suffixes = { go-app = { load_balancer = "app/x/1", target_group = "x" } }
+  }
+
+  expect_failures = [var.alb_arn_suffixes]
+}
