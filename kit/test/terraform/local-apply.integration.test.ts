@@ -1,8 +1,9 @@
 /**
  * Applies terraform/environments/local to the AWS emulator (moto) the way `kit up` does (real-AWS
- * guard, provider from the offline mirror, endpoint override), checks with the AWS SDK that the
- * resources exist, then destroys them and checks they are gone. The emulator container is this
- * suite's own (project kit-tf-it) and removed afterwards.
+ * guard, then the sandbox: an internal network shared only with the emulator, provider from the
+ * offline mirror, endpoint override), checks with the AWS SDK that the resources exist, then
+ * destroys them and checks they are gone. The emulator and the sandbox are this suite's own
+ * (project kit-tf-it) and removed afterwards.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,7 +17,11 @@ import {
   startAwsEmulator,
 } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
-import { type LocalTerraform, localTerraform } from "../../src/tools/terraform/terraform.ts";
+import {
+  removeTerraformSandboxes,
+  type SandboxedTerraform,
+  sandboxedTerraform,
+} from "../../src/tools/terraform/terraform.ts";
 import { TERRAFORM_DIR } from "./tools.ts";
 
 const PROJECT = "kit-tf-it";
@@ -26,25 +31,29 @@ const log = (line: string): void => {
 };
 
 let emulator: RunningAwsEmulator;
-let terraform: LocalTerraform;
+let terraform: SandboxedTerraform;
 let work: string;
 
 beforeAll(async () => {
   await requireDocker();
   emulator = await startAwsEmulator({ project: PROJECT, emulator: "moto", region: REGION, onLine: log });
   work = await mkdtemp(join(tmpdir(), "kit-tf-local-"));
-  terraform = await localTerraform({
-    dir: join(TERRAFORM_DIR, "environments", "local"),
-    endpoint: emulator.endpoint,
-    region: REGION,
+  terraform = await sandboxedTerraform({
+    project: PROJECT,
+    configRoot: TERRAFORM_DIR,
+    moduleDir: "environments/local",
+    emulator,
+    stateFile: join(work, "terraform.tfstate"),
     dataDir: join(work, "data"),
-    initArgs: [`-backend-config=path=${join(work, "terraform.tfstate")}`],
+    vars: { region: REGION },
     onLine: log,
   });
   await terraform.init();
 }, 90 * 60_000);
 
 afterAll(async () => {
+  await terraform?.close();
+  await removeTerraformSandboxes(PROJECT);
   await emulator?.remove();
   if (work) await rm(work, { recursive: true, force: true });
 }, 10 * 60_000);

@@ -67,6 +67,16 @@ describe.each(MODULES)("module %s", (name) => {
   });
 });
 
+describe("module eks ordering", () => {
+  it("creates the vpc-cni add-on (with its IRSA role) before the node groups, so nodes join on the first apply", async () => {
+    await tf("modules/eks", ["init", "-backend=false", "-no-color"]);
+    const graph = await tf("modules/eks", ["graph"]);
+    expect(graph).toContain('"aws_eks_node_group.this" -> "aws_eks_addon.before_compute"');
+    expect(graph).toContain('"aws_eks_addon.before_compute" -> "aws_iam_role_policy_attachment.vpc_cni"');
+    expect(graph).toContain('"aws_eks_addon.this" -> "aws_eks_node_group.this"');
+  });
+});
+
 describe.each(ENVIRONMENTS)("environment %s", (name) => {
   it("initialises without a backend and validates", async () => {
     const dir = `environments/${name}`;
@@ -75,9 +85,17 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
   });
 });
 
+describe.each(["dev", "prod"])("environment %s as a whole", (name) => {
+  it("passes its terraform test plan assertions with its own tfvars (names, CI limits, access, alarms)", async () => {
+    const dir = `environments/${name}`;
+    await tf(dir, ["init", "-backend=false", "-no-color"]);
+    expect(await tf(dir, ["test", "-no-color"])).toMatch(/Success! \d+ passed, 0 failed/);
+  });
+});
+
 describe("environments", () => {
   it("dev and prod compose the same modules the same way (only tfvars and backend differ)", async () => {
-    for (const file of ["main.tf", "variables.tf", "outputs.tf"]) {
+    for (const file of ["main.tf", "variables.tf", "outputs.tf", "tests/environment.tftest.hcl"]) {
       const dev = await readFile(join(TERRAFORM_DIR, "environments/dev", file), "utf8");
       const prod = await readFile(join(TERRAFORM_DIR, "environments/prod", file), "utf8");
       expect(prod, file).toBe(dev);

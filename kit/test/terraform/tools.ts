@@ -19,7 +19,17 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.u
 export const TERRAFORM_DIR = join(REPO_ROOT, "terraform");
 
 /** MODULES are the Terraform modules, each with tests/*.tftest.hcl. */
-export const MODULES = ["network", "eks", "ecr", "database", "iam", "observability", "state"] as const;
+export const MODULES = [
+  "network",
+  "eks",
+  "ecr",
+  "database",
+  "iam",
+  "observability",
+  "state",
+  "boundary",
+  "edge",
+] as const;
 
 /** ENVIRONMENTS are the root configurations. */
 export const ENVIRONMENTS = ["local", "dev", "prod", "bootstrap"] as const;

@@ -1,106 +1,107 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { loadConfiguration } from "./configuration.ts";
+import { GUARD_RULES } from "./findings.ts";
 import {
   assertLocalOnly,
   checkConfiguration,
   checkEnvironment,
-  loadConfiguration,
+  isLocalEndpoint,
   localAwsEnv,
   RealAwsRefused,
 } from "./guard.ts";
-import { attr, literal, parseHcl, parseTfJson } from "./hcl.ts";
-import {
-  endpointNamesFromSchema,
-  OVERRIDE_FILE,
-  renderOverride,
-  rootAwsAliases,
-  writeEmulatorOverride,
-} from "./override.ts";
 
 const testdata = fileURLToPath(new URL("./testdata/", import.meta.url));
-const ENDPOINT = "http://127.0.0.1:4566";
-const rules = (dir: string) =>
-  checkConfiguration(loadConfiguration(join(testdata, dir)), ENDPOINT).map((f) => f.rule);
+const ENDPOINTS = ["http://127.0.0.1:4566", "http://kit-emulator:5000"];
 
-describe("parseHcl", () => {
-  it("reads blocks, labels, attributes, and skips braces in strings, heredocs and comments", () => {
-    const blocks = parseHcl(readFileSync(join(testdata, "aliases", "main.tf"), "utf8"), "main.tf");
-    expect(blocks.map((b) => [b.type, ...b.labels])).toEqual([
-      ["provider", "aws"],
-      ["provider", "aws"],
-      ["data", "terraform_remote_state", "network"],
-      ["resource", "aws_s3_bucket", "west"],
-    ]);
-    expect(literal(attr(blocks[1] as never, "alias"))).toBe("west");
-    expect(attr(blocks[3] as never, "bucket")).toBe(`"kit-$\{"west"}-bucket"`);
+/** findingsOf returns [rule, file:line relative to the fixture] for a fixture under testdata/. */
+function findingsOf(fixture: string): [string, string][] {
+  const installed = fixture.endsWith("installed-module");
+  const dir = join(testdata, fixture);
+  const config = loadConfiguration(installed ? join(dir, "root") : dir, {
+    dataDir: installed ? join(dir, "data") : undefined,
+    sandboxDataDir: "/kit/data",
   });
-  it("reports where it lost track", () => {
-    expect(() => parseHcl('provider "aws" {\n  region = "x"\n', "bad.tf")).toThrow(
-      /bad\.tf:\d+: missing closing }/,
-    );
+  return checkConfiguration(config, { endpoints: ENDPOINTS })
+    .map((f): [string, string] => [f.rule, f.where.replace(`${dir}/`, "")])
+    .sort();
+}
+
+// Every hole of issue 13, each a fixture the guard refuses with its rule and file:line.
+const REFUSED: Record<string, [string, string][]> = {
+  "user-override": [["override-file", "override.tf:2"]],
+  "user-override-json": [["override-file", "zz_override.tf.json:3"]],
+  "templated-alias": [["provider-alias", "main.tf:6"]],
+  "tfvars-key": [
+    ["real-access-key", "secrets.auto.tfvars.json:2"],
+    ["real-access-key", "terraform.tfvars:3"],
+  ],
+  "aws-other-name": [["provider-source", "main.tf:3"]],
+  "json-duplicate-key": [["provider-credentials-source", "main.tf.json:7"]],
+  "dollar-escape": [["provider-credentials-source", "main.tf:12"]],
+  "tofu-file": [["provider-network", "main.tofu:3"]],
+  "installed-module": [["module-provider", "data/modules/queue/main.tf:2"]],
+  "external-data": [
+    ["external-data", "main.tf:1"],
+    ["provider-not-allowed", "main.tf:1"],
+  ],
+  "http-data": [
+    ["external-data", "main.tf:1"],
+    ["provider-not-allowed", "main.tf:1"],
+  ],
+  "local-exec": [["provisioner", "main.tf:2"]],
+  awscc: [["provider-not-allowed", "main.tf:3"]],
+  "s3-backend": [["backend", "main.tf:3"]],
+  "s3-backend-endpoints": [
+    ["backend", "main.tf:11"],
+    ["backend", "main.tf:6"],
+    ["backend", "main.tf:6"],
+  ],
+  "http-backend": [["backend", "main.tf:2"]],
+  "remote-module": [["module-source", "main.tf:1"]],
+  "remote-state": [["remote-state", "main.tf:1"]],
+  unparseable: [["unreadable", "main.tf:6"]],
+  "real-key": [["real-access-key", "main.tf:4"]],
+  "module-provider": [
+    ["module-provider", "modules/store/main.tf:1"],
+    ["provider-credentials-source", "modules/store/main.tf:4"],
+  ],
+};
+
+describe("the guard refuses every fixture under testdata/refused with its rule and file:line", () => {
+  it("has an expectation for each fixture folder", () => {
+    expect(readdirSync(join(testdata, "refused")).sort()).toEqual(Object.keys(REFUSED).sort());
   });
-  it("maps .tf.json onto the same blocks", () => {
-    const blocks = parseTfJson(
-      JSON.stringify({
-        terraform: { backend: { s3: { bucket: "b" } } },
-        provider: { aws: [{ alias: "x" }, {}] },
-      }),
-      "x.tf.json",
-    );
-    expect(blocks.map((b) => [b.type, ...b.labels])).toEqual([
-      ["terraform"],
-      ["provider", "aws"],
-      ["provider", "aws"],
-    ]);
-    expect(blocks[0]?.blocks[0]).toMatchObject({ type: "backend", labels: ["s3"] });
+  it.each(Object.entries(REFUSED))("%s", (fixture, expected) => {
+    expect(findingsOf(`refused/${fixture}`)).toEqual(expected);
   });
 });
 
-describe("checkConfiguration", () => {
-  it("accepts the fixture and root-level aliases with local remote state", () => {
-    expect(rules("fixture")).toEqual([]);
-    expect(rules("aliases")).toEqual([]);
+describe("the guard accepts what stays on the emulator", () => {
+  it.each(readdirSync(join(testdata, "allowed")))("%s", (fixture) => {
+    expect(findingsOf(`allowed/${fixture}`)).toEqual([]);
   });
-  it("refuses an S3 backend that is not aimed at the emulator", () => {
-    expect(rules("s3-backend")).toEqual(["backend"]);
+  it("ignores the root backend when kit replaces it with a local one", () => {
+    const config = loadConfiguration(join(testdata, "refused", "s3-backend"));
+    expect(checkConfiguration(config, { endpoints: ENDPOINTS, replacesBackend: true })).toEqual([]);
   });
-  it("accepts an S3 backend whose endpoint is the emulator", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kit-guard-"));
-    try {
-      writeFileSync(
-        join(dir, "main.tf"),
-        `terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "k"\n    endpoints = { s3 = "${ENDPOINT}" }\n  }\n}\n`,
-      );
-      expect(checkConfiguration(loadConfiguration(dir), ENDPOINT)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  it("refuses literal real-looking keys", () => {
-    expect(rules("real-key")).toEqual(["real-access-key"]);
-  });
-  it("refuses providers configured in child modules, and their profiles", () => {
-    expect(rules("module-provider").sort()).toEqual(["module-provider", "provider-credentials-source"]);
-  });
-  it("refuses an emulator endpoint on AWS", () => {
-    const found = checkConfiguration(
-      loadConfiguration(join(testdata, "fixture")),
-      "https://s3.amazonaws.com",
-    );
+  it("refuses an emulator endpoint on AWS, and tells local hosts from AWS ones", () => {
+    const config = loadConfiguration(join(testdata, "allowed", "fixture"));
+    const found = checkConfiguration(config, { endpoints: ["https://s3.amazonaws.com"] });
     expect(found.map((f) => f.rule)).toEqual(["endpoint-not-local"]);
+    expect(isLocalEndpoint("http://kit-kit-aws:5000")).toBe(true);
+    expect(isLocalEndpoint("https://sts.us-east-1.api.aws")).toBe(false);
+    expect(isLocalEndpoint("not a url")).toBe(false);
   });
-  it("refuses remote and cloud backends and non-local remote state", () => {
+  it("refuses a module folder that the manifest names but that does not exist", () => {
     const dir = mkdtempSync(join(tmpdir(), "kit-guard-"));
     try {
-      writeFileSync(join(dir, "a.tf"), 'terraform {\n  cloud {\n    organization = "acme"\n  }\n}\n');
-      writeFileSync(join(dir, "b.tf"), 'data "terraform_remote_state" "net" {\n  backend = "s3"\n}\n');
-      expect(checkConfiguration(loadConfiguration(dir), ENDPOINT).map((f) => f.rule)).toEqual([
-        "backend",
-        "remote-state",
-      ]);
+      writeFileSync(join(dir, "main.tf"), 'module "gone" {\n  source = "./gone"\n}\n');
+      const found = checkConfiguration(loadConfiguration(dir), { endpoints: ENDPOINTS });
+      expect(found.map((f) => [f.rule, f.where])).toEqual([["module-unresolved", `${dir}/main.tf:1`]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -108,33 +109,37 @@ describe("checkConfiguration", () => {
 });
 
 describe("checkEnvironment and localAwsEnv", () => {
-  it("refuses real-looking credentials, profiles, sessions and a missing endpoint", () => {
+  it("refuses real-looking credentials, profiles, sessions, other endpoints and a missing endpoint", () => {
     const found = checkEnvironment(
-      { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_PROFILE: "prod", AWS_SESSION_TOKEN: "x" },
-      ENDPOINT,
+      {
+        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+        AWS_PROFILE: "prod",
+        AWS_SESSION_TOKEN: "x",
+        AWS_ENDPOINT_URL_STS: "https://sts.amazonaws.com",
+      },
+      ENDPOINTS,
     );
     expect(found.map((f) => f.where).sort()).toEqual([
       "AWS_ACCESS_KEY_ID",
       "AWS_ENDPOINT_URL",
+      "AWS_ENDPOINT_URL_STS",
       "AWS_PROFILE",
       "AWS_SESSION_TOKEN",
     ]);
   });
-  it("builds an environment that passes: real variables dropped, emulator endpoint and dummy keys set", () => {
-    const env = localAwsEnv(ENDPOINT, "us-east-1", {
-      PATH: "/bin",
-      AWS_PROFILE: "prod",
-      AWS_ACCESS_KEY_ID: "ASIAIOSFODNN7EXAMPLE",
-      AWS_SESSION_TOKEN: "t",
-    });
-    expect(env).toMatchObject({ PATH: "/bin", AWS_ACCESS_KEY_ID: "test", AWS_ENDPOINT_URL: ENDPOINT });
-    expect(env.AWS_PROFILE).toBeUndefined();
-    expect(checkEnvironment(env, ENDPOINT)).toEqual([]);
+  it("builds an AWS environment that passes, from nothing", () => {
+    const env = localAwsEnv(ENDPOINTS[1] as string, "us-east-1");
+    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: "test", AWS_ENDPOINT_URL: ENDPOINTS[1] });
+    expect(checkEnvironment(env, ENDPOINTS)).toEqual([]);
   });
-  it("assertLocalOnly throws one error listing every finding", () => {
+  it("assertLocalOnly throws one error listing every finding with its rule", () => {
     let error: unknown;
     try {
-      assertLocalOnly(join(testdata, "s3-backend"), { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE" }, ENDPOINT);
+      assertLocalOnly({
+        rootDir: join(testdata, "refused", "s3-backend"),
+        env: { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE" },
+        endpoints: ENDPOINTS,
+      });
     } catch (err) {
       error = err;
     }
@@ -144,45 +149,16 @@ describe("checkEnvironment and localAwsEnv", () => {
       "env-credentials",
       "env-endpoint",
     ]);
-    expect((error as Error).message).toMatch(/s3-backend\/main\.tf:3: backend "s3"/);
+    expect((error as Error).message).toMatch(/s3-backend\/main\.tf:3: \[backend\] backend "s3"/);
   });
 });
 
-describe("override", () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-  it("overrides the default provider and every alias, and the guard sees them covered", async () => {
-    dir = mkdtempSync(join(tmpdir(), "kit-override-"));
-    cpSync(join(testdata, "aliases"), dir, { recursive: true });
-    expect(rootAwsAliases(dir)).toEqual(["", "west"]);
-    const written = await writeEmulatorOverride(dir, ENDPOINT, ["s3", "sts"]);
-    expect(written.path.endsWith(OVERRIDE_FILE)).toBe(true);
-    expect(written.findings).toEqual([]);
-    const text = readFileSync(written.path, "utf8");
-    expect(text.match(/provider "aws"/g)).toHaveLength(2);
-    expect(text).toContain('alias                       = "west"');
-    await written.remove();
-  });
-  it("writes a plain provider file when the root module has no aws provider block", () => {
-    expect(renderOverride(ENDPOINT, ["s3"], [])).toContain(`s3 = "${ENDPOINT}"`);
-  });
-  it("reads endpoint names from a provider schema, skipping deprecated aliases", () => {
-    const schema = {
-      provider_schemas: {
-        "registry.terraform.io/hashicorp/aws": {
-          provider: {
-            block: {
-              block_types: {
-                endpoints: { block: { attributes: { s3: {}, sts: {}, s3api: { deprecated: true } } } },
-              },
-            },
-          },
-        },
-      },
-    };
-    expect(endpointNamesFromSchema(JSON.stringify(schema))).toEqual(["s3", "sts"]);
+describe("docs/terraform-isolation.md", () => {
+  it("describes every rule the guard reports", () => {
+    const doc = readFileSync(
+      fileURLToPath(new URL("../../../../docs/terraform-isolation.md", import.meta.url)),
+      "utf8",
+    );
+    expect(GUARD_RULES.filter((rule) => !doc.includes(`\`${rule}\``))).toEqual([]);
   });
 });

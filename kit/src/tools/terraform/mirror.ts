@@ -93,6 +93,16 @@ export async function ensureProviderMirror(options: GoBuildOptions = {}): Promis
   return { dir, cliConfigFile, awsVersion: pin.providerVersion, built: build.built };
 }
 
+/** providerMirrorReady says whether the mirror already holds the pinned provider and its CLI configuration. */
+export function providerMirrorReady(env: NodeJS.ProcessEnv = process.env): boolean {
+  const pin = AWS_PROVIDER_PIN;
+  const binaryName = `terraform-provider-aws_v${pin.providerVersion}`;
+  const files = ["registry.terraform.io", "registry.opentofu.org"].map((host) =>
+    join(mirrorRoot(env), host, "hashicorp", "aws", pin.providerVersion, terraformPlatform(), binaryName),
+  );
+  return [...files, join(cacheDir(env), "terraform", "kit.tfrc")].every((file) => existsSync(file));
+}
+
 /** removeProviderMirror deletes the mirror (not the Go build cache). */
 export async function removeProviderMirror(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await rm(mirrorRoot(env), { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,84 +10,114 @@ import {
   removeAwsEmulators,
   startAwsEmulator,
 } from "../../providers/aws/index.ts";
+import { docker } from "../docker.ts";
 import { RealAwsRefused } from "./guard.ts";
-import { OVERRIDE_FILE } from "./override.ts";
-import { localTerraform } from "./terraform.ts";
+import { removeTerraformSandboxes } from "./sandbox.ts";
+import { sandboxedTerraform } from "./terraform.ts";
 
 const testdata = fileURLToPath(new URL("./testdata/", import.meta.url));
+const project = `test-tf-${process.pid}`;
+const sandboxes = async (): Promise<string[]> =>
+  (
+    await docker([
+      "ps",
+      "-aq",
+      "--filter",
+      `label=dev.kit.project=${project}`,
+      "--filter",
+      "label=dev.kit.component=terraform-sandbox",
+    ])
+  )
+    .split("\n")
+    .filter(Boolean);
 
-// terraform init && apply && destroy of a small fixture against moto, with the AWS provider built
-// from the Go module proxy and installed from kit's filesystem mirror (no registry access).
-describe("local Terraform against moto", () => {
-  const project = `test-tf-${process.pid}`;
+// init && apply && destroy of a small fixture against moto inside the sandbox, with the AWS provider
+// built from the Go module proxy and installed from kit's filesystem mirror (no registry access).
+describe("sandboxed Terraform against moto", () => {
   const work = mkdtempSync(join(tmpdir(), "kit-tf-"));
   let emulator: RunningAwsEmulator;
 
   beforeAll(async () => {
     emulator = await startAwsEmulator({ project, emulator: "moto", imageSource: "build" });
-  });
+  }, 30 * 60_000);
   afterAll(async () => {
+    await removeTerraformSandboxes(project);
     await removeAwsEmulators(project);
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("inits offline from the mirror, applies, reads outputs and destroys", async () => {
-    const dir = join(work, "fixture");
-    cpSync(join(testdata, "fixture"), dir, { recursive: true });
+  it("inits offline from the mirror, plans to a file, applies that plan, reads outputs and destroys", async () => {
     const lines: string[] = [];
-    const tf = await localTerraform({
-      dir,
-      endpoint: emulator.endpoint,
-      region: emulator.region,
+    const tf = await sandboxedTerraform({
+      project,
+      configRoot: join(testdata, "allowed"),
+      moduleDir: "fixture",
+      emulator,
+      stateFile: join(work, "state", "fixture.tfstate"),
+      dataDir: join(work, "data"),
       onLine: (line) => lines.push(line),
     });
-    await tf.init();
-    expect(lines.join("\n")).toMatch(/Installing hashicorp\/aws v6\.\d+\.\d+/);
-    await tf.apply();
-    expect(existsSync(join(dir, OVERRIDE_FILE))).toBe(false);
-    const outputs = await tf.output();
-    expect(outputs).toMatchObject({
-      bucket: "kit-fixture-artifacts",
-      table: "kit-fixture-orders",
-      parameter: "/kit-fixture/table",
+    try {
+      expect(await sandboxes()).toEqual([expect.any(String)]);
+      await tf.init();
+      expect(lines.join("\n")).toMatch(/Installing hashicorp\/aws v6\.\d+\.\d+/);
+      const plan = await tf.plan({ out: join(work, "fixture.tfplan") });
+      expect(plan).toBe(join(work, "fixture.tfplan"));
+      const shown = await tf.showPlan(plan);
+      expect(shown.resource_changes?.map((c) => c.address)).toContain("aws_ssm_parameter.this");
+      expect(shown.resource_changes?.every((c) => c.change.actions.join() === "create")).toBe(true);
+      await tf.apply(plan);
+      const outputs = await tf.output();
+      expect(outputs).toMatchObject({
+        bucket: "kit-fixture-artifacts",
+        table: "kit-fixture-orders",
+        parameter: "/kit-fixture/table",
+      });
+      const ssm = new SSMClient(emulatorClientConfig(emulator.endpoint, emulator.region));
+      const param = await ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }));
+      expect(param.Parameter?.Value).toBe("kit-fixture-orders");
+      await tf.destroy();
+      await expect(ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }))).rejects.toMatchObject({
+        name: "ParameterNotFound",
+      });
+    } finally {
+      await tf.close();
+    }
+    expect(await sandboxes()).toEqual([]);
+  });
+
+  it("cancelling a command stops and removes the sandbox container", async () => {
+    const controller = new AbortController();
+    const tf = await sandboxedTerraform({
+      project,
+      configRoot: join(testdata, "allowed"),
+      moduleDir: "fixture",
+      emulator,
+      stateFile: join(work, "state", "cancel.tfstate"),
+      dataDir: join(work, "data-cancel"),
+      signal: controller.signal,
+      onLine: (line) => {
+        if (/Initializing/.test(line)) controller.abort();
+      },
     });
-    expect(String(outputs.role_arn)).toMatch(/^arn:aws:iam::\d{12}:role\/kit-fixture-app$/);
-    // The resources exist in the emulator, seen through the SDK.
-    const ssm = new SSMClient(emulatorClientConfig(emulator.endpoint, emulator.region));
-    const param = await ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }));
-    expect(param.Parameter?.Value).toBe("kit-fixture-orders");
-    await tf.destroy();
-    await expect(ssm.send(new GetParameterCommand({ Name: "/kit-fixture/table" }))).rejects.toMatchObject({
-      name: "ParameterNotFound",
-    });
+    await expect(tf.init()).rejects.toThrow(/cancel/i);
+    expect(await sandboxes()).toEqual([]);
   });
 
-  it("refuses an S3 backend aimed at AWS before running anything", async () => {
-    const dir = join(work, "s3-backend");
-    cpSync(join(testdata, "s3-backend"), dir, { recursive: true });
-    await expect(
-      localTerraform({ dir, endpoint: emulator.endpoint, region: emulator.region }),
-    ).rejects.toBeInstanceOf(RealAwsRefused);
-    expect(existsSync(join(dir, ".terraform"))).toBe(false);
-  });
-
-  it("refuses real-looking credentials without an endpoint override", async () => {
-    const dir = join(work, "real-key");
-    cpSync(join(testdata, "real-key"), dir, { recursive: true });
-    const refused = await localTerraform({ dir, endpoint: emulator.endpoint, region: emulator.region }).catch(
-      (e) => e,
-    );
-    expect(refused).toBeInstanceOf(RealAwsRefused);
-    expect((refused as RealAwsRefused).findings.map((f) => f.rule)).toContain("real-access-key");
-    expect(existsSync(join(dir, ".terraform"))).toBe(false);
-  });
-
-  it("refuses a provider in a child module that no override can reach", async () => {
-    const dir = join(work, "module-provider");
-    cpSync(join(testdata, "module-provider"), dir, { recursive: true });
-    const refused = await localTerraform({ dir, endpoint: emulator.endpoint, region: emulator.region }).catch(
-      (e) => e,
-    );
-    expect((refused as RealAwsRefused).findings.map((f) => f.rule)).toContain("module-provider");
-  });
+  it.each(["s3-backend", "real-key", "module-provider", "local-exec"])(
+    "refuses testdata/refused/%s before any container starts",
+    async (fixture) => {
+      const refused = await sandboxedTerraform({
+        project,
+        configRoot: join(testdata, "refused"),
+        moduleDir: fixture,
+        emulator,
+        stateFile: join(work, "state", `${fixture}.tfstate`),
+        dataDir: join(work, `data-${fixture}`),
+      }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(RealAwsRefused);
+      expect((refused as Error).message).toMatch(new RegExp(`refused/${fixture}/[^:]+:\\d+: \\[`));
+      expect(await sandboxes()).toEqual([]);
+    },
+  );
 });

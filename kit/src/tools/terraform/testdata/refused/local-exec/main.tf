@@ -1,0 +1,5 @@
+resource "terraform_data" "probe" {
+  provisioner "local-exec" {
+    command = "bash ./probe.sh"
+  }
+}

@@ -1,0 +1,3 @@
+module "vpc" {
+  source = "git::http://__CANARY__/vpc.git"
+}

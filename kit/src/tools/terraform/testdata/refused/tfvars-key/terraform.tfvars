@@ -1,0 +1,3 @@
+# Variable files are read by Terraform too.
+endpoint   = "http://__CANARY__"
+access_key = "AKIAIOSFODNN7EXAMPLE"

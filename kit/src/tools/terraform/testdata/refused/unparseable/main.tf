@@ -1,0 +1,7 @@
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_sqs_queue" "this" {
+  name = "unterminated
+}
