@@ -5,7 +5,7 @@
  */
 import { UserError } from "../../errors.ts";
 import { type ImageSource, type ImageSourceSetting, resolveImageSource } from "../../images/source.ts";
-import { inspectContainer, removeKitContainers } from "../database/container.ts";
+import { inspectContainer, PROVIDER_LABEL, removeKitContainers } from "../container/index.ts";
 import { emulatorContainerName } from "./emulator.ts";
 import { localstackProvider } from "./localstack/index.ts";
 import { motoProvider } from "./moto/index.ts";
@@ -74,7 +74,7 @@ export interface AwsEmulatorStatus {
 export async function awsEmulatorStatus(project: string): Promise<AwsEmulatorStatus> {
   const info = await inspectContainer(emulatorContainerName(project));
   if (!info) return { exists: false, running: false };
-  const provider = info.Config.Labels?.["dev.kit.provider"];
+  const provider = info.Config.Labels?.[PROVIDER_LABEL];
   const binding = Object.values(info.NetworkSettings.Ports)
     .flatMap((b) => b ?? [])
     .find((b) => b.HostPort);

@@ -3,7 +3,8 @@
  * deadline, and says which service did not answer and its last error. Each service's SDK client is
  * imported when it is first probed: together they take over a second to load.
  */
-import { KitError } from "../../errors.ts";
+
+import { done, notYet, waitUntil } from "../../wait.ts";
 import { type AwsService, EMULATOR_CREDENTIALS } from "./types.ts";
 
 /** EmulatorClientConfig is the SDK configuration for a client of the emulator. */
@@ -69,32 +70,30 @@ export async function waitForServices(
   const timeoutMs = options.timeoutMs ?? 120_000;
   const pending = new Set(services);
   const lastErrors = new Map<AwsService, unknown>();
-  while (pending.size > 0) {
-    options.signal?.throwIfAborted();
-    await Promise.all(
-      [...pending].map(async (service) => {
-        try {
-          await probeService(service, endpoint, region);
-          pending.delete(service);
-        } catch (err) {
-          lastErrors.set(service, err);
-        }
-      }),
-    );
-    if (pending.size === 0) break;
-    if (Date.now() - started > timeoutMs) {
-      const detail = [...pending].map(
-        (s) => `${s}: ${String((lastErrors.get(s) as Error)?.message ?? lastErrors.get(s))}`,
+  await waitUntil({
+    what: `the AWS emulator at ${endpoint} to serve ${services.join(", ")}`,
+    timeoutMs,
+    intervalMs: 300,
+    signal: options.signal,
+    hint: "Look at the emulator's log (`docker logs <container>`); a service that needs a runtime download cannot start offline.",
+    async check() {
+      await Promise.all(
+        [...pending].map(async (service) => {
+          try {
+            await probeService(service, endpoint, region);
+            pending.delete(service);
+          } catch (err) {
+            lastErrors.set(service, err);
+          }
+        }),
       );
-      throw new KitError(
-        "external",
-        `The AWS emulator at ${endpoint} did not serve ${[...pending].join(", ")} within ${Math.round(timeoutMs / 1000)} s (${detail.join("; ")}).`,
-        {
-          hint: "Look at the emulator's log (`docker logs <container>`); a service that needs a runtime download cannot start offline.",
-        },
+      if (pending.size === 0) return done(undefined);
+      return notYet(
+        [...pending]
+          .map((s) => `${s}: ${String((lastErrors.get(s) as Error)?.message ?? lastErrors.get(s))}`)
+          .join("; "),
       );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+    },
+  });
   return { ms: Date.now() - started };
 }

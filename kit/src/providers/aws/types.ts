@@ -11,7 +11,7 @@ export type AwsService = "s3" | "dynamodb" | "iam" | "sts" | "ssm" | "ecr";
 
 /** AwsEmulatorStartOptions configure one emulator. */
 export interface AwsEmulatorStartOptions {
-  /** Project (environment) name: part of the container name and labels. Default "kit". */
+  /** The environment's name: part of the container name and labels. Default "kit". */
   project?: string;
   region?: string;
   /** Host port to publish the endpoint on (kit.config.yaml aws.hostPort); random when absent. */
@@ -42,11 +42,17 @@ export interface RunningAwsEmulator {
   credentials: { accessKeyId: string; secretAccessKey: string };
   containerName: string;
   containerId: string;
+  /** When the container last started: the emulator's in-memory state is as old as this. */
+  startedAt: string;
   reused: boolean;
   /** Services readiness checked, with the time to ready. */
   readyServices: AwsService[];
   /** Init hooks that ran this time (file names), empty when they had already run in this container. */
   hooksRun: string[];
+  /** The emulator's own endpoint that drops every resource it holds (moto: /moto-api/reset). */
+  resetEndpoint: string;
+  /** reset drops every resource the emulator holds and runs the init hooks again. */
+  reset(options?: { signal?: AbortSignal; onLine?: (line: string) => void }): Promise<void>;
   connectToNetwork(network: string): Promise<void>;
   stop(): Promise<void>;
   remove(): Promise<void>;

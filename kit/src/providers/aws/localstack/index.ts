@@ -50,6 +50,16 @@ export const localstackProvider: AwsEmulatorProvider = {
     const services: AwsService[] = upstream
       ? [...LOCALSTACK_OFFLINE_SERVICES, "dynamodb"]
       : [...LOCALSTACK_OFFLINE_SERVICES];
-    return startEmulator({ provider: "localstack", image, port: LOCALSTACK_PORT, env, services }, options);
+    return startEmulator(
+      {
+        provider: "localstack",
+        image,
+        port: LOCALSTACK_PORT,
+        env,
+        services,
+        resetPath: "/_localstack/state/reset",
+      },
+      options,
+    );
   },
 };

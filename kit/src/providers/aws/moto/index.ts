@@ -40,6 +40,7 @@ export const motoProvider: AwsEmulatorProvider = {
         port: MOTO_PORT,
         env: { MOTO_PORT: String(MOTO_PORT) },
         services: MOTO_SERVICES,
+        resetPath: "/moto-api/reset",
       },
       options,
     );
