@@ -60,7 +60,8 @@ for (const app of APPS) {
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l))
-      .filter((e) => e.type === "rollout-result");
+      .filter((e) => e.type === "step-data" && e.data.kind === "rollout-result")
+      .map((e) => e.data);
     const expected = fault ? EXPECTED[fault] : undefined;
     const good = runs.filter((r) =>
       fault ? !r.ok && r.failures.some((f) => f.class === expected) : r.ok,

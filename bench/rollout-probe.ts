@@ -12,6 +12,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { run, which } from "../kit/src/exec/index.ts";
 import { type ProbeSettings, startProbe } from "../kit/src/rollout/probe/index.ts";
+import { median } from "./support/median.ts";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -84,8 +85,6 @@ async function probeRps(
   };
 }
 
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const rows: string[][] = [
   ["traffic", "wrk req/s", "probe req/s", "ratio", "probe CPU", "probe CPU µs/req", "probe failures"],
 ];

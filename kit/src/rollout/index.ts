@@ -15,6 +15,7 @@ import { type ProbeHandle, type ProbeSettings, type ProbeStats, startProbe } fro
 import { buildReport, type RolloutReport } from "./report/index.ts";
 import type { RolloutRecording, TimelineEvent, TrafficRecord } from "./types.ts";
 import { type RolloutWatch, startWatch } from "./watch/index.ts";
+import { DEFAULT_STALL_MS, describeStall, findStall, type Stall } from "./watch/stall.ts";
 
 export type { Analysis, FailureClass, FailureGroup, SloResult, SloSettings } from "./analyze/index.ts";
 export { analyze, DEFAULT_SLO } from "./analyze/index.ts";
@@ -55,6 +56,11 @@ export interface RolloutOptions {
   helm?: string;
   /** Limit for helm upgrade --wait. Default 10 minutes. */
   upgradeTimeoutMs?: number;
+  /**
+   * How long a new pod may stay stuck (ImagePullBackOff, CrashLoopBackOff, ...) before the upgrade
+   * is stopped and the run fails with that reason, instead of waiting out upgradeTimeoutMs. Default 30 s.
+   */
+  stallMs?: number;
   /** Traffic before the upgrade starts; it must succeed. Default 3000. */
   warmupMs?: number;
   /** Traffic after the old pods are gone. Default max(5000, slowRequestMs + 2000). */
@@ -197,21 +203,50 @@ export async function runRollout(
     }
 
     phase("upgrading", `helm upgrade --install ${options.release} ${options.chart}`);
+    const upgradeStartedAt = now();
     mark({ kind: "upgrade-started", detail: `helm upgrade --install ${options.release}` });
     let upgradeError: ExternalToolError | undefined;
+    // A rollout that cannot progress is stopped as soon as it is seen stuck, with the reason.
+    const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    const stalled = new AbortController();
+    let stall: Stall | undefined;
+    const stallCheck = setInterval(() => {
+      stall ??= findStall(watch.timeline, { now: now(), upgradeStartedAt, stallMs });
+      if (!stall || stalled.signal.aborted) return;
+      mark({
+        kind: "upgrade-stalled",
+        reason: stall.reason,
+        ...(stall.pod === undefined ? {} : { pod: stall.pod }),
+        ...(stall.owner === undefined ? {} : { owner: stall.owner }),
+        ...(stall.image === undefined ? {} : { image: stall.image }),
+        detail: describeStall(stall, stallMs),
+      });
+      stalled.abort();
+    }, 1000);
     try {
       await run(helm, helmArgs(options), {
-        ...(signal === undefined ? {} : { signal }),
+        signal: signal === undefined ? stalled.signal : AbortSignal.any([signal, stalled.signal]),
+        // helm marks the release failed when SIGTERM cancels its upgrade: give it time to.
+        killGraceMs: 20_000,
         timeoutMs: (options.upgradeTimeoutMs ?? 600_000) + 60_000,
         onLine: (line, stream) => onEvent?.({ type: "helm-log", time: now(), stream, line }),
         hint: "Run the helm command yourself to see the full output; `kubectl describe` the new pods.",
       });
       mark({ kind: "upgrade-finished" });
     } catch (err) {
-      if (err instanceof CancelledError || signal?.aborted) throw err;
-      if (!(err instanceof ExternalToolError)) throw err;
-      upgradeError = err;
-      mark({ kind: "upgrade-failed", detail: err.message });
+      if (signal?.aborted) throw err;
+      if (stall && err instanceof CancelledError) {
+        upgradeError = new ExternalToolError(
+          describeStall(stall, stallMs),
+          { command: `helm ${helmArgs(options).join(" ")}`, exitCode: undefined, outputTail: [] },
+          { hint: "`kubectl describe pod` the stuck pod; the release was left failed, not half-upgraded." },
+        );
+      } else if (err instanceof ExternalToolError) {
+        upgradeError = err;
+        mark({ kind: "upgrade-failed", detail: err.message });
+      } else throw err;
+    } finally {
+      clearInterval(stallCheck);
     }
 
     phase("draining", "waiting for the old pods to exit");
@@ -241,7 +276,7 @@ export async function runRollout(
     const report = buildReport(
       recording,
       analysis,
-      upgradeError ? { upgrade: `failed: ${upgradeError.message}` } : {},
+      upgradeError ? { upgrade: `${stall ? "stalled" : "failed"}: ${upgradeError.message}` } : {},
     );
     const ok = analysis.ok && upgradeError === undefined;
     report.ok = ok;

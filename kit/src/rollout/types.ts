@@ -75,12 +75,14 @@ export type TimelineKind =
   | "upgrade-started"
   | "upgrade-finished"
   | "upgrade-failed"
+  | "upgrade-stalled"
   | "deployment-spec"
   | "pod-created"
   | "pod-ready"
   | "pod-not-ready"
   | "pod-terminating"
   | "container-terminated"
+  | "container-waiting"
   | "pod-deleted"
   | "endpoint-ready"
   | "endpoint-not-ready"
@@ -106,7 +108,10 @@ export interface TimelineEvent {
   gracePeriodSeconds?: number;
   /** container-terminated: exit code and reason. */
   exitCode?: number;
+  /** container-terminated, container-waiting, k8s-event, upgrade-stalled: the Kubernetes reason (ImagePullBackOff, ...). */
   reason?: string;
+  /** container-waiting, upgrade-stalled: the container's image. */
+  image?: string;
   /** rs-scaled / deployment-spec: replica counts. */
   replicas?: number;
   previousReplicas?: number;

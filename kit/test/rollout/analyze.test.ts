@@ -196,6 +196,34 @@ describe("analyze on recorded rollouts", () => {
     expect(analyze(idle, { requireRollout: false }).ok).toBe(true);
   });
 
+  it("fails a stalled upgrade on that alone, naming the Kubernetes reason, pod and message", () => {
+    const recording = fixture("clean");
+    const stalledAt = recording.startedAt + 5000;
+    const stalled = {
+      ...recording,
+      timeline: [
+        ...recording.timeline,
+        {
+          time: stalledAt,
+          kind: "upgrade-stalled" as const,
+          pod: NEW_POD,
+          reason: "ImagePullBackOff",
+          image: "localhost:5001/nope:1",
+          detail: "the rollout cannot progress: pod app-7c9a-new stayed ImagePullBackOff for 30 s",
+        },
+      ],
+    };
+    const analysis = analyze(stalled, { requireRollout: false });
+    expect(analysis.ok).toBe(false);
+    expect(analysis.slos.find((s) => s.id === "rollout-progressed")).toMatchObject({ ok: false });
+    expect(analysis.failures.find((f) => f.class === "rollout-stalled")).toMatchObject({
+      pod: NEW_POD,
+      reason: "ImagePullBackOff",
+      cause: expect.stringMatching(/^ImagePullBackOff: .*stayed ImagePullBackOff/),
+    });
+    expect(analyze(recording).failures.some((f) => f.class === "rollout-stalled")).toBe(false);
+  });
+
   it("honours SLO limits from the config", () => {
     const analysis = analyze(fixture("pod-error-status"), { slo: { maxFailedRequests: 1000 } });
     expect(analysis.slos.find((s) => s.id === "failed-requests")?.ok).toBe(true);

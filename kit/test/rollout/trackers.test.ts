@@ -74,6 +74,42 @@ function slice(
   };
 }
 
+describe("PodTracker waiting containers", () => {
+  const stuck = (reason: string): V1Pod => {
+    const p = pod("app-5d8f-new");
+    p.status = {
+      ...p.status,
+      containerStatuses: [
+        {
+          name: "app",
+          image: "localhost:5001/nope:1",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason, message: `Back-off pulling image "localhost:5001/nope:1"` } },
+        },
+      ],
+    };
+    return p;
+  };
+
+  it("records a container's waiting reason when it changes, with its image, and skips routine ones", () => {
+    const tracker = new PodTracker();
+    const kinds = (events: { kind: string; reason?: string }[]) =>
+      events.filter((e) => e.kind === "container-waiting").map((e) => e.reason);
+    expect(kinds(tracker.update("ADDED", stuck("ContainerCreating"), 1))).toEqual([]);
+    const pulling = tracker.update("MODIFIED", stuck("ErrImagePull"), 2);
+    expect(kinds(pulling)).toEqual(["ErrImagePull"]);
+    expect(pulling.find((e) => e.kind === "container-waiting")).toMatchObject({
+      pod: "app-5d8f-new",
+      image: "localhost:5001/nope:1",
+      detail: expect.stringContaining("Back-off pulling image"),
+    });
+    expect(kinds(tracker.update("MODIFIED", stuck("ErrImagePull"), 3))).toEqual([]);
+    expect(kinds(tracker.update("MODIFIED", stuck("ImagePullBackOff"), 4))).toEqual(["ImagePullBackOff"]);
+  });
+});
+
 describe("PodTracker", () => {
   it("follows a pod from creation to deletion", () => {
     const tracker = new PodTracker();

@@ -1,6 +1,7 @@
 import type { SecondBucket } from "../analyze/index.ts";
 import { PROBE_KINDS, type TimelineEvent } from "../types.ts";
-import { type RolloutReport, relativeTime, renderSummary } from "./index.ts";
+import type { RolloutReport } from "./report.ts";
+import { relativeTime, renderSummary } from "./summary.ts";
 
 function esc(text: string): string {
   return text

@@ -18,7 +18,12 @@ interface PodState {
   ready: boolean;
   terminating: boolean;
   terminated: Set<string>;
+  /** The last waiting reason seen per container. */
+  waiting: Map<string, string>;
 }
+
+/** Waiting reasons every container passes through on a normal start: not worth a timeline event. */
+const ROUTINE_WAITING = new Set(["ContainerCreating", "PodInitializing"]);
 
 function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
@@ -46,7 +51,7 @@ export class PodTracker {
     const mark = initial ? { initial: true } : {};
     let state = this.pods.get(name);
     if (!state) {
-      state = { ready: false, terminating: false, terminated: new Set() };
+      state = { ready: false, terminating: false, terminated: new Set(), waiting: new Map() };
       this.pods.set(name, state);
       const containers = pod.spec?.containers ?? [];
       events.push({
@@ -82,6 +87,22 @@ export class PodTracker {
       });
     }
     for (const status of pod.status?.containerStatuses ?? []) {
+      const waiting = status.state?.waiting?.reason ?? "";
+      if (waiting !== (state.waiting.get(status.name) ?? "")) {
+        state.waiting.set(status.name, waiting);
+        if (waiting !== "" && !ROUTINE_WAITING.has(waiting)) {
+          const message = status.state?.waiting?.message;
+          events.push({
+            time,
+            kind: "container-waiting",
+            pod: name,
+            reason: waiting,
+            image: status.image,
+            detail: `container ${status.name} waiting: ${waiting}${message ? ` (${message})` : ""}`,
+            ...mark,
+          });
+        }
+      }
       const terminated = status.state?.terminated;
       if (terminated === undefined || state.terminated.has(status.name)) continue;
       state.terminated.add(status.name);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { KitEvent } from "../../engine/events.ts";
 import type { ProbeStats } from "../../rollout/probe/index.ts";
 import { formatRolloutEvent } from "../plain/rollout-printer.ts";
-import { initialRolloutLiveState, type RolloutLiveEvent, reduceRolloutLive, rolloutToView } from "./live.ts";
+import {
+  initialRolloutLiveState,
+  type RolloutLiveEvent,
+  reduceRolloutEvent,
+  reduceRolloutLive,
+  rolloutToView,
+} from "./live.ts";
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 const zero = { started: 0, ok: 0, failed: 0, open: 0, connected: 0 };
@@ -145,5 +152,35 @@ describe("rollout live view", () => {
       "12:00:06.300 [go-app #1] FAILURE ws: abrupt (close 1006)",
     ]);
     expect(formatRolloutEvent(events.at(-1) as RolloutLiveEvent, true)).toMatch(/traffic \{"http-reused"/);
+  });
+
+  it("is built from engine events: the run step's rollout data, its verdict; other events change nothing", () => {
+    const asData = (e: RolloutLiveEvent): KitEvent => ({
+      type: "step-data",
+      time: e.event.time,
+      step: `run:${e.app}#${e.run}`,
+      data: { kind: "rollout-progress", app: e.app, run: e.run, event: e.event },
+    });
+    let state = events.map(asData).reduce(reduceRolloutEvent, initialRolloutLiveState(1));
+    expect(state).toEqual(events.reduce(reduceRolloutLive, initialRolloutLiveState(1)));
+    const before = state;
+    state = reduceRolloutEvent(state, { type: "step-started", time: T0, step: "gate:go-app" });
+    expect(state).toBe(before);
+    state = reduceRolloutEvent(state, {
+      type: "step-data",
+      time: T0 + 9000,
+      step: "run:go-app#1",
+      data: {
+        kind: "rollout-result",
+        app: "go-app",
+        run: 1,
+        ok: false,
+        failures: [{ class: "no-prestop", count: 2, cause: "x" }],
+        upgradeError: "helm exited with code 1",
+      },
+    });
+    expect(rolloutToView(state, T0 + 9000).finished).toEqual([
+      { label: "go-app run 1", ok: false, causes: "no-prestop (2); upgrade: helm exited with code 1" },
+    ]);
   });
 });

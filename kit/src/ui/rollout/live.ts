@@ -1,9 +1,11 @@
 /**
- * The live picture of `kit rollout`, built only by reducing the rollout's progress events (as the
- * plan view is built from engine events): which app and run, the phase, live traffic counts per
- * probe kind, failures by kind, and the rollout's timeline so far. rolloutToView turns it into
- * plain rows that the Ink view draws and tests read without a terminal.
+ * The live picture of a rollout, built only by reducing engine events (the rollout plan's
+ * step-data: "rollout-progress" and "rollout-result"): which app and run, the phase, live traffic
+ * counts per probe kind, failures by kind, and the rollout's timeline so far. rolloutToView turns
+ * it into plain rows that the Ink view draws and tests read without a terminal. `kit promote`'s
+ * re-gate publishes the same data, so the same panel shows it.
  */
+import type { KitEvent, StepData } from "../../engine/events.ts";
 import type { RolloutProgress } from "../../rollout/index.ts";
 import type { KindCounts, ProbeStats } from "../../rollout/probe/index.ts";
 import { PROBE_KINDS, type ProbeKind, type TimelineEvent } from "../../rollout/types.ts";
@@ -60,7 +62,34 @@ function copyStats(stats: ProbeStats): ProbeStats {
   return copy;
 }
 
-/** reduceRolloutLive applies one event; it is pure. */
+/** rolloutLiveEventOf reads a rollout-progress step-data, or undefined for any other data. */
+export function rolloutLiveEventOf(data: StepData): RolloutLiveEvent | undefined {
+  if (data.kind !== "rollout-progress") return undefined;
+  return { app: String(data.app), run: Number(data.run), event: data.event as RolloutProgress };
+}
+
+/** reduceRolloutEvent applies one engine event: rollout data moves the picture, the rest is ignored. */
+export function reduceRolloutEvent(state: RolloutLiveState, event: KitEvent): RolloutLiveState {
+  if (event.type !== "step-data") return state;
+  const live = rolloutLiveEventOf(event.data);
+  if (live) return reduceRolloutLive(state, live);
+  if (event.data.kind === "rollout-result") {
+    const failures = (event.data.failures ?? []) as { class: string; count: number }[];
+    const verdict: RunVerdict = {
+      app: String(event.data.app),
+      run: Number(event.data.run),
+      ok: event.data.ok === true,
+      causes: [
+        ...failures.map((f) => `${f.class} (${f.count})`),
+        ...(typeof event.data.upgradeError === "string" ? [`upgrade: ${event.data.upgradeError}`] : []),
+      ],
+    };
+    return { ...state, finished: [...state.finished, verdict] };
+  }
+  return state;
+}
+
+/** reduceRolloutLive applies one progress event; it is pure. */
 export function reduceRolloutLive(state: RolloutLiveState, live: RolloutLiveEvent): RolloutLiveState {
   const { app, run, event } = live;
   let next = state;
@@ -96,7 +125,7 @@ export function reduceRolloutLive(state: RolloutLiveState, live: RolloutLiveEven
   }
 }
 
-/** RolloutLiveStore holds the state and notifies subscribers (the Ink view). */
+/** RolloutLiveStore holds the state and notifies subscribers (the Ink view); dispatch is an EventSink. */
 export class RolloutLiveStore {
   private state: RolloutLiveState;
   private readonly listeners = new Set<(state: RolloutLiveState) => void>();
@@ -105,13 +134,9 @@ export class RolloutLiveStore {
     this.state = initialRolloutLiveState(runs);
   }
 
-  readonly dispatch = (event: RolloutLiveEvent): void => {
-    this.update(reduceRolloutLive(this.state, event));
-  };
-
-  /** finishRun records a run's verdict. */
-  readonly finishRun = (verdict: RunVerdict): void => {
-    this.update({ ...this.state, finished: [...this.state.finished, verdict] });
+  readonly dispatch = (event: KitEvent): void => {
+    const next = reduceRolloutEvent(this.state, event);
+    if (next !== this.state) this.update(next);
   };
 
   getState(): RolloutLiveState {

@@ -1,9 +1,18 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
+import type { KitEvent } from "../../../engine/events.ts";
+import type { RolloutProgress } from "../../../rollout/index.ts";
 import { RolloutLiveStore } from "../../rollout/live.ts";
 import { RolloutApp } from "./RolloutApp.tsx";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 300));
+/** progress wraps a rollout event as the rollout plan's run step publishes it. */
+const progress = (app: string, run: number, event: RolloutProgress): KitEvent => ({
+  type: "step-data",
+  time: event.time,
+  step: `run:${app}#${run}`,
+  data: { kind: "rollout-progress", app, run, event },
+});
 const zero = { started: 0, ok: 0, failed: 0, open: 0, connected: 0 };
 
 describe("RolloutApp", () => {
@@ -11,15 +20,16 @@ describe("RolloutApp", () => {
     const store = new RolloutLiveStore(1);
     const { lastFrame, unmount } = render(<RolloutApp store={store} active={false} />);
     const now = Date.now();
-    store.dispatch({
-      app: "node-app",
-      run: 1,
-      event: { type: "phase", time: now, phase: "upgrading", message: "helm upgrade node-app" },
-    });
-    store.dispatch({
-      app: "node-app",
-      run: 1,
-      event: {
+    store.dispatch(
+      progress("node-app", 1, {
+        type: "phase",
+        time: now,
+        phase: "upgrading",
+        message: "helm upgrade node-app",
+      }),
+    );
+    store.dispatch(
+      progress("node-app", 1, {
         type: "traffic",
         time: now,
         stats: {
@@ -29,21 +39,17 @@ describe("RolloutApp", () => {
           sse: { ...zero, started: 4, open: 4, connected: 4 },
           ws: { ...zero, started: 4, open: 4, connected: 4 },
         },
-      },
-    });
-    store.dispatch({
-      app: "node-app",
-      run: 1,
-      event: {
+      }),
+    );
+    store.dispatch(
+      progress("node-app", 1, {
         type: "timeline",
         time: now + 1500,
         event: { time: now + 1500, kind: "endpoint-removed", pod: "node-app-7f9c" },
-      },
-    });
-    store.dispatch({
-      app: "node-app",
-      run: 1,
-      event: {
+      }),
+    );
+    store.dispatch(
+      progress("node-app", 1, {
         type: "failure",
         time: now + 1600,
         record: {
@@ -55,8 +61,8 @@ describe("RolloutApp", () => {
           outcome: "http-error",
           status: 503,
         },
-      },
-    });
+      }),
+    );
     await tick();
     const frame = lastFrame() ?? "";
     expect(frame).toContain("kit rollout node-app · run 1/1");
@@ -65,7 +71,18 @@ describe("RolloutApp", () => {
     expect(frame).toMatch(/1\s+http-reused http-error 503/);
     expect(frame).toMatch(/\+1\.5s endpoint-removed node-app-7f9c/);
 
-    store.finishRun({ app: "node-app", run: 1, ok: false, causes: ["no-readiness (2)"] });
+    store.dispatch({
+      type: "step-data",
+      time: now + 9000,
+      step: "run:node-app#1",
+      data: {
+        kind: "rollout-result",
+        app: "node-app",
+        run: 1,
+        ok: false,
+        failures: [{ class: "no-readiness", count: 2, cause: "…" }],
+      },
+    });
     await tick();
     expect(lastFrame()).toContain("✗ node-app run 1 failed: no-readiness (2)");
     unmount();
