@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../kit/src/exec/index.ts";
 import { AWS_EMULATORS } from "../kit/src/providers/aws/index.ts";
-import { removeKitContainers } from "../kit/src/providers/database/container.ts";
+import { removeKitContainers } from "../kit/src/providers/container/index.ts";
 import { startDatabase } from "../kit/src/providers/database/index.ts";
 import { ensureProviderMirror, mirrorRoot, terraformPlatform } from "../kit/src/tools/terraform/mirror.ts";
 import { AWS_PROVIDER_PIN } from "../kit/src/tools/terraform/versions.ts";

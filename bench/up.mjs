@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // bench/up: wall time of `kit up` cold (images and tools cached, no cluster, no containers) and as
 // a no-op (everything up), each beside the same plan run one step at a time (--concurrency 1, a
-// plain sequential script of the same steps) in the same run. Leaves the environment down.
+// plain sequential script of the same steps) in the same run. It measures an environment of its
+// own (KIT_ENV_NAME kit-bench-up, ports shifted by KIT_PORT_OFFSET 1900, unless set), which it
+// brings up from nothing and leaves down; the user's environment is never touched.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +16,12 @@ function kit(args) {
   const result = spawnSync(process.execPath, [kitBin, "--plain", ...args], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, CI: "1" },
+    env: {
+      ...process.env,
+      CI: "1",
+      KIT_ENV_NAME: process.env.KIT_ENV_NAME ?? "kit-bench-up",
+      KIT_PORT_OFFSET: process.env.KIT_PORT_OFFSET ?? "1900",
+    },
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {

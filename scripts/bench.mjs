@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench runs the benchmark scripts in bench/ (all, or the ones named) one after another; each
 // prints its own figures. Performance targets live here, never as timed assertions in tests.
-// Usage: npm run bench [-- apps cluster services rollout-probe ...]
+// Usage: npm run bench [-- apps cluster services rollout-probe terraform-sandbox ...]
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";

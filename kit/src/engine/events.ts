@@ -33,12 +33,23 @@ export function clipLogLine(line: string, max = MAX_LOG_LINE_CHARS): string {
   return `${line.slice(0, max)} … (${line.length - max} more characters cut)`;
 }
 
+/**
+ * StepData is structured data a step publishes about its work, JSON-safe, told apart by kind
+ * ("rollout-progress", "rollout-result", "terraform-plan", ...). The engine passes it through;
+ * front ends render the kinds they know.
+ */
+export interface StepData {
+  kind: string;
+  [field: string]: unknown;
+}
+
 /** KitEvent is the union of all events the engine emits. */
 export type KitEvent =
   | { type: "plan-started"; time: number; plan: string; steps: StepSummary[] }
   | { type: "step-started"; time: number; step: string }
   | { type: "step-progress"; time: number; step: string; message: string; fraction?: number }
   | { type: "step-log"; time: number; step: string; stream: "stdout" | "stderr" | "info"; line: string }
+  | { type: "step-data"; time: number; step: string; data: StepData }
   | { type: "step-succeeded"; time: number; step: string; changed: boolean; summary?: string }
   | { type: "step-failed"; time: number; step: string; error: ErrorInfo }
   | { type: "step-skipped"; time: number; step: string; reason: string }

@@ -1,4 +1,23 @@
 import type { OutputStream } from "../exec/index.ts";
+import type { StepData } from "./events.ts";
+
+/**
+ * StepRef names a step and the type of its result. A Step is its own ref: pass the step object to
+ * `needs` and `ctx.resultOf`, and the result comes back typed, without a cast on a string id.
+ */
+export interface StepRef<T> {
+  readonly id: string;
+  apply(ctx: StepContext): Promise<T>;
+}
+
+/** StepLink is how a step names another in needs/after: its ref (typed) or its id. */
+// biome-ignore lint/suspicious/noExplicitAny: a link to a step of any result type.
+export type StepLink = string | StepRef<any>;
+
+/** linkId returns the id a StepLink names. */
+export function linkId(link: StepLink): string {
+  return typeof link === "string" ? link : link.id;
+}
 
 /**
  * StepContext is what a running step gets from the engine: a signal that fires on cancellation,
@@ -12,7 +31,14 @@ export interface StepContext {
   progress(message: string, fraction?: number): void;
   /** Publishes an output shown at the end of the plan (an endpoint, a URL, a context name). */
   output(key: string, label: string, value: string): void;
-  /** The value an earlier step returned from apply() or check(). */
+  /**
+   * Publishes structured, JSON-safe data about the step's work (a rollout's traffic, a Terraform
+   * plan's summary): front ends that know the kind render it, the JSON printer prints it as is.
+   */
+  data(data: StepData): void;
+  /** The value an earlier step (listed in needs) returned from apply() or check(). */
+  resultOf<T>(step: StepRef<T>): T;
+  /** @deprecated by the typed form: pass the step itself. */
   resultOf<T>(stepId: string): T;
 }
 
@@ -29,8 +55,16 @@ export type CheckResult<T> = { satisfied: false } | { satisfied: true; value: T;
 export interface Step<T = unknown> {
   id: string;
   title: string;
-  /** Ids of steps that must succeed first. */
-  needs?: string[];
+  /** Steps that must succeed first; their results are readable with ctx.resultOf. */
+  needs?: StepLink[];
+  /** Steps that must have ended first, however they ended (ordering only, no result). */
+  after?: StepLink[];
+  /**
+   * Runs like a finally block: once every step it comes after has ended, whatever their outcome,
+   * and even when the plan was cancelled (with a signal of its own, which cancellation does not
+   * abort). Its needs must still have succeeded. For putting back what earlier steps changed.
+   */
+  always?: boolean;
   check?(ctx: StepContext): Promise<CheckResult<T>>;
   apply(ctx: StepContext): Promise<T>;
   /** Runs when the plan is cancelled while (or after) this step ran; must be safe to run twice. */
@@ -55,12 +89,13 @@ export interface Plan {
 // biome-ignore lint/suspicious/noExplicitAny: a plan's steps each return a different type.
 export function definePlan(name: string, steps: Step<any>[]): Plan {
   const ids = new Set<string>();
+  const links = (step: Step<unknown>): string[] => [...(step.needs ?? []), ...(step.after ?? [])].map(linkId);
   for (const step of steps) {
     if (ids.has(step.id)) throw new Error(`plan ${name}: step id "${step.id}" is used twice`);
     ids.add(step.id);
   }
   for (const step of steps) {
-    for (const need of step.needs ?? []) {
+    for (const need of links(step)) {
       if (!ids.has(need)) throw new Error(`plan ${name}: step "${step.id}" needs unknown step "${need}"`);
     }
   }
@@ -71,7 +106,8 @@ export function definePlan(name: string, steps: Step<any>[]): Plan {
     if (done.has(id)) return;
     if (visiting.has(id)) throw new Error(`plan ${name}: steps form a cycle: ${[...path, id].join(" -> ")}`);
     visiting.add(id);
-    for (const need of byId.get(id)?.needs ?? []) visit(need, [...path, id]);
+    const step = byId.get(id);
+    for (const need of step ? links(step) : []) visit(need, [...path, id]);
     visiting.delete(id);
     done.add(id);
   };

@@ -344,4 +344,106 @@ describe("runPlan", () => {
     expect(lines[0]).toMatch(/^\{"provider_schemas":x+ … \(\d+ more characters cut\)$/);
     expect(lines[1]).toBe("short line");
   });
+
+  it("hands a step the typed result of a step passed as its own ref", async () => {
+    const count: Step<number> = { id: "count", title: "count", apply: async () => 41 };
+    const next: Step<number> = {
+      id: "next",
+      title: "next",
+      needs: [count],
+      // resultOf(count) is a number without a cast: the step object carries its result type.
+      apply: async (ctx) => ctx.resultOf(count) + 1,
+    };
+    const result = await runPlan(definePlan("p", [count, next]), { sink: () => undefined });
+    expect(result.results.next).toBe(42);
+  });
+
+  it("runs a step listed in after once that step ended, even when it failed; needs still block", async () => {
+    const order: string[] = [];
+    const fails: Step<void> = {
+      id: "fails",
+      title: "fails",
+      async apply() {
+        order.push("fails");
+        throw new UserError("no");
+      },
+    };
+    const ordered: Step<void> = {
+      id: "ordered",
+      title: "ordered",
+      after: [fails],
+      async apply() {
+        order.push("ordered");
+      },
+    };
+    const dependant: Step<void> = {
+      id: "dependant",
+      title: "d",
+      needs: [fails],
+      apply: async () => undefined,
+    };
+    const result = await runPlan(definePlan("p", [ordered, dependant, fails]), { sink: () => undefined });
+    expect(order).toEqual(["fails", "ordered"]);
+    expect(result.statuses).toEqual({ fails: "failed", ordered: "succeeded", dependant: "skipped" });
+    expect(result.ok).toBe(false);
+  });
+
+  it("runs an always step after a cancel, with a signal the cancel does not abort", async () => {
+    const controller = new AbortController();
+    const work = gatedStep("work");
+    let restoreSignalAborted: boolean | undefined;
+    const restore: Step<string> = {
+      id: "restore",
+      title: "restore",
+      after: ["work"],
+      always: true,
+      async apply(ctx) {
+        // Cancelling again while it runs must not interrupt it.
+        controller.abort();
+        await new Promise((r) => setTimeout(r, 10));
+        restoreSignalAborted = ctx.signal.aborted;
+        return "restored";
+      },
+    };
+    const later: Step<void> = { id: "later", title: "later", needs: ["work"], apply: async () => undefined };
+    const running = runPlan(definePlan("p", [work.step, restore, later]), {
+      sink: () => undefined,
+      signal: controller.signal,
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    const result = await running;
+    expect(result.cancelled).toBe(true);
+    expect(result.statuses).toEqual({ work: "skipped", restore: "succeeded", later: "skipped" });
+    expect(result.results.restore).toBe("restored");
+    expect(restoreSignalAborted).toBe(false);
+  });
+
+  it("emits a step's structured data as step-data events, in order", async () => {
+    const { events, sink } = collect();
+    await runPlan(
+      definePlan("p", [
+        {
+          id: "a",
+          title: "A",
+          async apply(ctx) {
+            ctx.data({ kind: "progress", n: 1 });
+            ctx.data({ kind: "progress", n: 2 });
+          },
+        },
+      ]),
+      { sink },
+    );
+    const data = events.flatMap((e) => (e.type === "step-data" ? [e] : []));
+    expect(data.map((e) => [e.step, e.data])).toEqual([
+      ["a", { kind: "progress", n: 1 }],
+      ["a", { kind: "progress", n: 2 }],
+    ]);
+  });
+
+  it("refuses a plan whose after names an unknown step", () => {
+    expect(() =>
+      definePlan("p", [{ id: "a", title: "a", after: ["ghost"], apply: async () => undefined }]),
+    ).toThrow(/needs unknown step "ghost"/);
+  });
 });

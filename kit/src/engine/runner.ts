@@ -1,6 +1,9 @@
 import { CancelledError, ExternalToolError, errorMessage, KitError } from "../errors.ts";
 import { clipLogLine, type ErrorInfo, type EventSink, type KitEvent } from "./events.ts";
-import type { Plan, Step, StepContext } from "./plan.ts";
+import { linkId, type Plan, type Step, type StepContext, type StepLink } from "./plan.ts";
+
+const needsOf = (step: Step<unknown>): string[] => (step.needs ?? []).map(linkId);
+const afterOf = (step: Step<unknown>): string[] => (step.after ?? []).map(linkId);
 
 /** StepStatus is where a step is in its life. */
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
@@ -86,7 +89,7 @@ export class PlanRun {
       type: "plan-started",
       time: started,
       plan: this.plan.name,
-      steps: this.plan.steps.map((s) => ({ id: s.id, title: s.title, needs: s.needs ?? [] })),
+      steps: this.plan.steps.map((s) => ({ id: s.id, title: s.title, needs: needsOf(s) })),
     });
     return this.runPending(started);
   }
@@ -151,7 +154,10 @@ export class PlanRun {
   private cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    for (const controller of this.controllers.values()) controller.abort(new CancelledError());
+    // Steps that always run (putting things back) are not interrupted: they finish their work.
+    for (const [id, controller] of this.controllers) {
+      if (!this.byId.get(id)?.always) controller.abort(new CancelledError());
+    }
     this.wake?.();
   }
 
@@ -159,7 +165,7 @@ export class PlanRun {
     const out = new Set<string>();
     const visit = (target: string): void => {
       for (const step of this.plan.steps) {
-        if ((step.needs ?? []).includes(target) && !out.has(step.id)) {
+        if (needsOf(step).includes(target) && !out.has(step.id)) {
           out.add(step.id);
           visit(step.id);
         }
@@ -176,23 +182,28 @@ export class PlanRun {
   private async schedule(): Promise<void> {
     const limit = this.options.concurrency ?? Number.POSITIVE_INFINITY;
     const inFlight = new Set<Promise<void>>();
+    const ended = (id: string): boolean => {
+      const s = this.status.get(id);
+      return s !== "pending" && s !== "running";
+    };
     for (;;) {
       if (this.cancelled) {
         for (const [id, s] of this.status) {
-          if (s === "pending") this.skip(id, "cancelled");
+          if (s === "pending" && !this.byId.get(id)?.always) this.skip(id, "cancelled");
         }
-      } else {
-        this.skipBlocked();
-        for (const step of this.plan.steps) {
-          if (this.runningCount() >= limit) break;
-          if (this.status.get(step.id) !== "pending") continue;
-          if ((step.needs ?? []).every((n) => this.status.get(n) === "succeeded")) {
-            const p = this.execute(step).finally(() => {
-              inFlight.delete(p);
-              this.wake?.();
-            });
-            inFlight.add(p);
-          }
+      }
+      this.skipBlocked();
+      for (const step of this.plan.steps) {
+        if (this.runningCount() >= limit) break;
+        if (this.status.get(step.id) !== "pending") continue;
+        const ready =
+          needsOf(step).every((n) => this.status.get(n) === "succeeded") && afterOf(step).every(ended);
+        if (ready) {
+          const p = this.execute(step).finally(() => {
+            inFlight.delete(p);
+            this.wake?.();
+          });
+          inFlight.add(p);
         }
       }
       if (inFlight.size === 0) return;
@@ -209,7 +220,7 @@ export class PlanRun {
       changed = false;
       for (const step of this.plan.steps) {
         if (this.status.get(step.id) !== "pending") continue;
-        const blocker = (step.needs ?? []).find((n) => {
+        const blocker = needsOf(step).find((n) => {
           const s = this.status.get(n);
           return s === "failed" || s === "skipped";
         });
@@ -235,8 +246,10 @@ export class PlanRun {
       progress: (message, fraction) =>
         this.emit({ type: "step-progress", time: this.now(), step: step.id, message, fraction }),
       output: (key, label, value) => this.emit({ type: "plan-output", time: this.now(), key, label, value }),
-      resultOf: <T>(stepId: string): T => {
-        if (!(step.needs ?? []).includes(stepId)) {
+      data: (data) => this.emit({ type: "step-data", time: this.now(), step: step.id, data }),
+      resultOf: <T>(link: StepLink): T => {
+        const stepId = linkId(link);
+        if (!needsOf(step).includes(stepId)) {
           throw new Error(`step ${step.id} read the result of ${stepId}, which it does not list in needs`);
         }
         return this.results.get(stepId) as T;
@@ -279,7 +292,7 @@ export class PlanRun {
         summary: step.summarize?.(value),
       });
     } catch (err) {
-      if (this.cancelled || err instanceof CancelledError) {
+      if ((this.cancelled && !step.always) || err instanceof CancelledError) {
         this.status.set(step.id, "skipped");
         this.emit({
           type: "step-skipped",

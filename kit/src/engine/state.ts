@@ -101,6 +101,7 @@ export function reducePlanState(state: PlanState, event: KitEvent): PlanState {
         skipReason: event.reason,
       }));
     case "step-cleanup":
+    case "step-data":
       return state;
     case "plan-output":
       return {

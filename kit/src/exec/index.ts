@@ -4,6 +4,8 @@
  * line to a callback (the engine turns those into log events), and fails with an
  * ExternalToolError that carries the pasteable command, the exit code and the last output lines.
  */
+import { access, constants, stat } from "node:fs/promises";
+import { delimiter, resolve } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { CancelledError, ExternalToolError } from "../errors.ts";
 
@@ -102,6 +104,29 @@ function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 /**
+ * liveGroups are the process groups of runs still going. Each run is the leader of a group of its
+ * own (detached), which execa's cleanup does not reach, so kit kills what is left on every way out:
+ * a normal exit, a second Ctrl-C (process.exit(130)), an uncaught error.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/** killLiveGroups sends SIGKILL to every process group a run of kit still has going. */
+export function killLiveGroups(): void {
+  for (const pid of liveGroups) killTree(pid, "SIGKILL");
+  liveGroups.clear();
+}
+
+function trackGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  if (!exitHookInstalled) {
+    process.once("exit", killLiveGroups);
+    exitHookInstalled = true;
+  }
+  liveGroups.add(pid);
+}
+
+/**
  * run executes file with args and resolves when it exits. It never uses a shell.
  * A non-zero exit, a timeout or a failure to start throws ExternalToolError (unless allowFailure);
  * cancellation throws CancelledError after the process tree is gone.
@@ -132,6 +157,7 @@ export async function run(
     buffer: true,
     maxBuffer: 256 * 1024 * 1024,
   });
+  trackGroup(child.pid);
   child.stdout?.on("data", (chunk: Buffer) => out.push(chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => err.push(chunk.toString("utf8")));
 
@@ -189,6 +215,7 @@ export async function run(
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
+    if (child.pid !== undefined) liveGroups.delete(child.pid);
   }
 }
 
@@ -236,19 +263,26 @@ export async function startBackground(
   }
 }
 
-/** which returns the absolute path of an executable on PATH (or in extraDirs first), or undefined. */
+/** isExecutableFile says whether path is a regular file (or a link to one) this process may execute. */
+async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * which returns the absolute path of the first executable file called name in extraDirs (in
+ * their order) and then on PATH, or undefined. A directory or a file without execute permission
+ * of that name is passed over, as a shell does. name is a bare command name, not a path.
+ */
 export async function which(name: string, extraDirs: readonly string[] = []): Promise<string | undefined> {
-  const { access, constants } = await import("node:fs/promises");
-  const { delimiter, join } = await import("node:path");
   const dirs = [...extraDirs, ...(process.env.PATH ?? "").split(delimiter)].filter(Boolean);
   for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
+    const candidate = resolve(dir, name);
+    if (await isExecutableFile(candidate)) return candidate;
   }
   return undefined;
 }

@@ -3,6 +3,7 @@
  * release, in the project's namespace, on the cluster kit up made (or the existing context). The
  * Ink view's log key and `kit logs` both read through appLogSource.
  */
+import { localEnvironmentName } from "../config/environment.ts";
 import type { KitConfig } from "../config/schema.ts";
 import { UserError } from "../errors.ts";
 import { clusterProvider } from "../providers/cluster/index.ts";
@@ -32,7 +33,7 @@ export interface AppLogSource {
 
 /** appLogSource reads the apps' pod logs on the local environment's cluster. */
 export function appLogSource(config: KitConfig): AppLogSource {
-  const names = environmentNames(config.project);
+  const names = environmentNames(localEnvironmentName(config));
   const apps = Object.keys(config.apps);
   return {
     apps,

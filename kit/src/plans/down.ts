@@ -1,10 +1,15 @@
 /**
- * The down plan removes everything kit created for the project, found by name and by kit's labels,
- * and nothing else: the kind cluster, the registry, the emulator and database containers (with
- * --volumes, the database's data volume too), and the `kind` Docker network once nothing uses it.
+ * The down plan removes everything kit created for one environment, found by its names and by
+ * kit's labels, and nothing else: the kind cluster, the registry, the emulator and database
+ * containers (with --volumes, the database's data volume too), the Terraform sandbox's containers
+ * and internal network, the `kind` Docker network once nothing uses it, and the environment's
+ * state folder. It runs under the environment's lock.
  */
+import { localEnvironmentName } from "../config/environment.ts";
 import type { KitConfig } from "../config/schema.ts";
 import { definePlan, type Plan, type Step } from "../engine/plan.ts";
+import { forgetEnvironmentState, type LocalEnvironment } from "../environment/state.ts";
+import { ENVIRONMENT_STEP, holdLock, underLock } from "../environment/steps.ts";
 import { run } from "../exec/index.ts";
 import { removeAwsEmulators } from "../providers/aws/index.ts";
 import { clusterProvider, deleteLocalCluster } from "../providers/cluster/index.ts";
@@ -12,21 +17,24 @@ import { removeDatabases } from "../providers/database/index.ts";
 import { deleteRegistry } from "../providers/registry/index.ts";
 import { docker, KIT_LABEL } from "../tools/docker.ts";
 import { uninstall } from "../tools/helm/index.ts";
+import { removeTerraformSandboxes, sandboxNetworkName } from "../tools/terraform/sandbox.ts";
 import { environmentNames } from "./names.ts";
-import { clearReleaseRecords } from "./release-state.ts";
 
 /** DownOptions say what to remove. */
 export interface DownOptions {
   config: KitConfig;
   root: string;
+  /** The environment to remove (openLocalEnvironment). */
+  environment: LocalEnvironment;
   /** Also remove data volumes (the database's). */
   volumes: boolean;
 }
 
 /** downPlan builds the plan that removes the local environment. */
 export function downPlan(options: DownOptions): Plan {
-  const { config, root } = options;
-  const names = environmentNames(config.project);
+  const { config, environment } = options;
+  const envName = localEnvironmentName(config);
+  const names = environmentNames(envName);
   const isKind = config.cluster.provider === "kind";
   const steps: Step<unknown>[] = [];
   if (isKind) {
@@ -75,7 +83,7 @@ export function downPlan(options: DownOptions): Plan {
       id: "aws-emulator",
       title: "remove the AWS emulator",
       async apply() {
-        await removeAwsEmulators(config.project);
+        await removeAwsEmulators(envName);
         return undefined;
       },
       summarize: () => "removed",
@@ -84,16 +92,25 @@ export function downPlan(options: DownOptions): Plan {
       id: "database",
       title: options.volumes ? "remove the database and its data" : "remove the database (data volume kept)",
       async apply() {
-        await removeDatabases(config.project, { volumes: options.volumes });
+        await removeDatabases(envName, { volumes: options.volumes });
         return undefined;
       },
       summarize: () =>
         options.volumes ? "removed with its volume" : "removed; data kept (kit down --volumes removes it)",
     },
     {
+      id: "terraform-sandbox",
+      title: `remove the Terraform sandbox (${sandboxNetworkName(envName)})`,
+      async apply(ctx) {
+        await removeTerraformSandboxes(envName, ctx.signal);
+        return undefined;
+      },
+      summarize: () => "removed",
+    },
+    {
       id: "network",
       title: `remove the ${names.network} network when unused`,
-      needs: [isKind ? "cluster" : "releases", "registry", "aws-emulator", "database"],
+      needs: [isKind ? "cluster" : "releases", "registry", "aws-emulator", "database", "terraform-sandbox"],
       async apply(ctx) {
         const inspect = await run(
           "docker",
@@ -105,7 +122,8 @@ export function downPlan(options: DownOptions): Plan {
         );
         if (inspect.exitCode !== 0) return "absent";
         if (inspect.stdout.trim() !== "0") return "in use by other containers; kept";
-        await docker(["network", "rm", names.network], { signal: ctx.signal });
+        // Another environment may be creating its cluster right now: a network it joins survives.
+        await run("docker", ["network", "rm", names.network], { signal: ctx.signal, allowFailure: true });
         // Networks kit labelled itself (none today besides kind's) go the same way.
         const labelled = (await docker(["network", "ls", "-q", "--filter", `label=${KIT_LABEL}`]))
           .split("\n")
@@ -117,14 +135,25 @@ export function downPlan(options: DownOptions): Plan {
     },
     {
       id: "state",
-      title: "forget release records",
+      title: `forget environment ${envName}'s state`,
       needs: ["network"],
       async apply() {
-        await clearReleaseRecords(root);
+        await forgetEnvironmentState(environment);
         return undefined;
       },
-      summarize: () => ".kit/releases.json cleared",
+      summarize: () => `${environment.dir} removed`,
     },
   );
-  return definePlan("down", steps);
+  return definePlan("down", [
+    {
+      id: ENVIRONMENT_STEP,
+      title: `environment ${envName} (lock)`,
+      async apply(ctx) {
+        await holdLock(environment.lock, ctx);
+        return undefined;
+      },
+      summarize: () => "locked",
+    },
+    ...steps.map((step) => underLock(step, environment.lock)),
+  ]);
 }

@@ -78,3 +78,55 @@ export async function findPortHolder(port: number, signal?: AbortSignal): Promis
   }
   return holder;
 }
+
+/** PortOwner is one host port an environment needs, the config field behind it, and how to tell it is the environment's own. */
+export interface PortOwner {
+  port: number;
+  /** The field, e.g. "aws.hostPort" or "aws.hostPort + port offset 100". */
+  field: string;
+  ownedBy: (holder: PortHolder) => boolean;
+}
+
+/** KIND_CLUSTER_LABEL is the label kind puts on its node containers, naming the cluster. */
+export const KIND_CLUSTER_LABEL = "io.x-k8s.kind.cluster";
+
+/** holderEnvironment names the kit environment a port holder belongs to, when it is one of kit's containers. */
+export function holderEnvironment(holder: PortHolder, projectLabel: string): string | undefined {
+  return holder.labels?.[projectLabel] ?? holder.labels?.[KIND_CLUSTER_LABEL];
+}
+
+/**
+ * portProblems says, for each needed port held by something that is not the environment's own,
+ * who holds it: another kit environment by name, a container, or a process.
+ */
+export function portProblems(
+  owners: readonly PortOwner[],
+  holders: readonly (PortHolder | undefined)[],
+  projectLabel: string,
+): { problems: string[]; heldByEnvironment: boolean } {
+  const problems: string[] = [];
+  let heldByEnvironment = false;
+  for (const [i, owner] of owners.entries()) {
+    const holder = holders[i];
+    if (!holder || owner.ownedBy(holder)) continue;
+    const environment = holderEnvironment(holder, projectLabel);
+    if (environment) heldByEnvironment = true;
+    const who = environment
+      ? `kit environment ${environment} (container ${holder.container})`
+      : holder.container
+        ? `container ${holder.container}`
+        : holder.pid
+          ? `pid ${holder.pid} (${holder.command ?? "?"})`
+          : "another process";
+    problems.push(`Port ${owner.port} (${owner.field}) is already in use by ${who}.`);
+  }
+  return { problems, heldByEnvironment };
+}
+
+/** portsHint says how to fix taken ports: another environment needs its own ports. */
+export function portsHint(count: number, heldByEnvironment: boolean): string {
+  const them = count > 1 ? "those ports" : "it";
+  return heldByEnvironment
+    ? `Two environments cannot share host ports: give this one its own with --port-offset N (KIT_PORT_OFFSET, or environments.local.portOffset in kit.config.yaml), or set the field named above; or share the other environment (same --env-name), or \`kit down\` it.`
+    : `Free ${them} or choose another port for the field named in kit.config.yaml (or shift every port with --port-offset N).`;
+}

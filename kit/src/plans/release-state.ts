@@ -1,13 +1,12 @@
 /**
  * release-state remembers, per app, the hash of everything a Helm release was installed from
- * (chart files, values files, kit's computed values) in the git-ignored .kit/ folder, so `kit up`
- * redeploys only when one of them changed.
+ * (chart files, values files, kit's computed values) in the environment's state folder
+ * (releases.json), so `kit up` redeploys only when one of them changed, whichever checkout runs it.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { inputsHash } from "../hash.ts";
-import { stateDir } from "../paths.ts";
 
 /** ReleaseRecord is what kit wrote after the last successful install of an app. */
 export interface ReleaseRecord {
@@ -40,29 +39,30 @@ export async function releaseInputsHash(
   return inputsHash({ files, valueFiles, values });
 }
 
-const recordFile = (root: string): string => join(stateDir(root), "releases.json");
-
-async function readAll(root: string): Promise<Record<string, ReleaseRecord>> {
-  if (!existsSync(recordFile(root))) return {};
-  return JSON.parse(await readFile(recordFile(root), "utf8")) as Record<string, ReleaseRecord>;
+async function readAll(file: string): Promise<Record<string, ReleaseRecord>> {
+  if (!existsSync(file)) return {};
+  return JSON.parse(await readFile(file, "utf8")) as Record<string, ReleaseRecord>;
 }
 
-/** readReleaseRecord returns the record of an app, if kit installed it before. */
-export async function readReleaseRecord(root: string, app: string): Promise<ReleaseRecord | undefined> {
-  return (await readAll(root))[app];
+/** readReleaseRecord returns the record of an app from the records file, if kit installed it before. */
+export async function readReleaseRecord(file: string, app: string): Promise<ReleaseRecord | undefined> {
+  return (await readAll(file))[app];
 }
 
-/** writeReleaseRecord stores an app's record (atomically). */
-export async function writeReleaseRecord(root: string, app: string, record: ReleaseRecord): Promise<void> {
-  const all = await readAll(root);
-  all[app] = record;
-  await mkdir(stateDir(root), { recursive: true });
-  const tmp = `${recordFile(root)}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`);
-  await rename(tmp, recordFile(root));
-}
+// Apps deploy concurrently: their read-modify-writes of one file go one after another.
+const writes = new Map<string, Promise<void>>();
 
-/** clearReleaseRecords forgets every release (after `kit down`). */
-export async function clearReleaseRecords(root: string): Promise<void> {
-  if (existsSync(recordFile(root))) await writeFile(recordFile(root), "{}\n");
+/** writeReleaseRecord stores an app's record in the records file (atomically). */
+export function writeReleaseRecord(file: string, app: string, record: ReleaseRecord): Promise<void> {
+  const write = async (): Promise<void> => {
+    const all = await readAll(file);
+    all[app] = record;
+    await mkdir(dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`);
+    await rename(tmp, file);
+  };
+  const next = (writes.get(file) ?? Promise.resolve()).then(write, write);
+  writes.set(file, next);
+  return next;
 }

@@ -2,11 +2,13 @@
  * status reports each component of the local environment: whether it exists, whether it is
  * healthy (a real check, not just "container exists"), and its endpoint.
  */
+import { localEnvironmentName } from "../config/environment.ts";
 import type { KitConfig } from "../config/schema.ts";
 import { run } from "../exec/index.ts";
 import { awsEmulatorStatus } from "../providers/aws/index.ts";
 import { clusterProvider } from "../providers/cluster/index.ts";
 import { databaseStatus } from "../providers/database/index.ts";
+import { formatTable } from "../table.ts";
 import { getRelease } from "../tools/helm/index.ts";
 import { environmentNames } from "./names.ts";
 
@@ -30,7 +32,7 @@ async function httpOk(url: string): Promise<string> {
 
 /** environmentStatus checks every component concurrently. */
 export async function environmentStatus(config: KitConfig): Promise<ComponentStatus[]> {
-  const names = environmentNames(config.project);
+  const names = environmentNames(localEnvironmentName(config));
   const provider = clusterProvider({
     provider: config.cluster.provider,
     name: names.cluster,
@@ -64,7 +66,7 @@ export async function environmentStatus(config: KitConfig): Promise<ComponentSta
     };
   };
   const emulator = async (): Promise<ComponentStatus> => {
-    const s = await awsEmulatorStatus(config.project);
+    const s = await awsEmulatorStatus(names.environment);
     if (!s.exists) return { component: "aws-emulator", state: "absent", detail: "no container" };
     return {
       component: "aws-emulator",
@@ -74,7 +76,7 @@ export async function environmentStatus(config: KitConfig): Promise<ComponentSta
     };
   };
   const database = async (): Promise<ComponentStatus> => {
-    const s = await databaseStatus(config.project, config.database.name);
+    const s = await databaseStatus(names.environment, config.database.name);
     if (!s.exists) return { component: "database", state: "absent", detail: "no container" };
     return {
       component: "database",
@@ -101,13 +103,6 @@ export async function environmentStatus(config: KitConfig): Promise<ComponentSta
 
 /** formatStatusTable renders the status rows as an aligned table. */
 export function formatStatusTable(rows: ComponentStatus[]): string {
-  const header = ["COMPONENT", "STATE", "DETAIL", "ENDPOINT"];
   const cells = rows.map((r) => [r.component, r.state, r.detail, r.endpoint ?? ""]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
-  const line = (c: string[]) =>
-    c
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return `${[line(header), ...cells.map(line)].join("\n")}\n`;
+  return `${formatTable(["COMPONENT", "STATE", "DETAIL", "ENDPOINT"], cells)}\n`;
 }

@@ -1,19 +1,23 @@
 /**
  * terraform-local applies the `local` environment's Terraform, the same configuration as dev and
- * prod, to the AWS emulator through kit's local-mode runner (tools/terraform: real-AWS guard first,
- * offline provider mirror, emulator override). State lives in .kit/, never in the repository, and a
- * fresh emulator (moto keeps its state in memory) starts from an empty state. The inputs of each
- * apply are recorded, so an unchanged configuration against the same emulator is not re-applied.
+ * prod, to the AWS emulator through kit's sandboxed runner (tools/terraform: real-AWS guard first,
+ * then a container on an internal network shared only with the emulator, offline provider mirror,
+ * emulator override). State lives with the environment (its folder under kit's cache, shared by
+ * every checkout that names it), never in the repository, and an emulator that started afresh
+ * (moto keeps its state in memory) starts from an empty state. The inputs of each apply are
+ * recorded, so an unchanged configuration against the same running emulator is not re-applied.
+ * When the emulator already holds resources the state does not list (an apply killed between
+ * creating them and writing the state, or a lost state), kit resets the emulator and applies from
+ * empty, and says so.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { UserError } from "../errors.ts";
 import { inputsHash } from "../hash.ts";
-import { stateDir } from "../paths.ts";
 import type { RunningAwsEmulator } from "../providers/aws/index.ts";
 import { OVERRIDE_FILE, PROVIDER_FILE } from "../tools/terraform/override.ts";
-import { localTerraform } from "../tools/terraform/terraform.ts";
+import { sandboxedTerraform } from "../tools/terraform/terraform.ts";
 
 /** TerraformOutputs are `terraform output -json` values, by name. */
 export type TerraformOutputs = Record<string, unknown>;
@@ -27,7 +31,7 @@ async function configurationHash(dir: string, modulesDir: string): Promise<strin
       if (entry.isDirectory() && !entry.name.startsWith(".")) await add(path, `${prefix}${entry.name}/`);
       else if (
         entry.isFile() &&
-        /\.tf(\.json)?$|\.tfvars$/.test(entry.name) &&
+        /\.(tf|tofu)(\.json)?$|\.tfvars(\.json)?$/.test(entry.name) &&
         entry.name !== OVERRIDE_FILE &&
         entry.name !== PROVIDER_FILE
       ) {
@@ -43,34 +47,63 @@ async function configurationHash(dir: string, modulesDir: string): Promise<strin
 interface AppliedRecord {
   hash: string;
   emulatorContainerId: string;
+  /** When the emulator container last started (its in-memory state began then); absent in old records. */
+  emulatorStartedAt?: string;
   outputs: TerraformOutputs;
+}
+
+/** isSameEmulatorRun says whether a record was written against this run of the emulator (its memory). */
+function isSameEmulatorRun(record: AppliedRecord | undefined, emulator: RunningAwsEmulator): boolean {
+  if (record?.emulatorContainerId !== emulator.containerId) return false;
+  return record.emulatorStartedAt === undefined || record.emulatorStartedAt === emulator.startedAt;
+}
+
+/**
+ * ORPHAN_PATTERNS are the AWS errors of a create that finds its resource already there. moto and
+ * LocalStack answer with the error codes AWS uses.
+ */
+const ORPHAN_PATTERNS = [
+  /AlreadyExists/i,
+  /already exists/i,
+  /BucketAlreadyOwnedByYou/,
+  /ResourceInUseException/,
+  /InvalidGroup\.Duplicate/,
+];
+
+/** orphanedResourceErrors returns the lines of a failed apply's output that report a resource already there. */
+export function orphanedResourceErrors(lines: readonly string[]): string[] {
+  return lines.filter((line) => ORPHAN_PATTERNS.some((p) => p.test(line)));
 }
 
 /** LocalTerraformOptions say what to apply against which emulator. */
 export interface LocalTerraformOptions {
   root: string;
+  /** The environment's name: names the Terraform sandbox's network and container. */
+  project: string;
   /** The environment folder, relative to root (environments.local.terraformDir). */
   dir: string;
+  /** The environment's Terraform folder (state, working files, applied record). */
+  stateDir: string;
   emulator: RunningAwsEmulator;
   terraformBinary: "auto" | "terraform" | "tofu";
+  /** Variables of the user's shell passed into the sandbox (terraform.passEnv). */
+  passEnv?: readonly string[];
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }
 
-/** localTerraformState returns the recorded outputs when nothing changed since the last apply. */
+/** unchangedLocalTerraform returns the recorded outputs when nothing changed since the last apply. */
 export async function unchangedLocalTerraform(
   options: LocalTerraformOptions,
 ): Promise<TerraformOutputs | undefined> {
-  const record = join(stateDir(options.root), "terraform", "local.applied.json");
+  const record = join(options.stateDir, "local.applied.json");
   if (!existsSync(record)) return undefined;
   const applied = JSON.parse(await readFile(record, "utf8")) as AppliedRecord;
   const hash = await configurationHash(
     join(options.root, options.dir),
     join(options.root, "terraform", "modules"),
   );
-  return applied.hash === hash && applied.emulatorContainerId === options.emulator.containerId
-    ? applied.outputs
-    : undefined;
+  return applied.hash === hash && isSameEmulatorRun(applied, options.emulator) ? applied.outputs : undefined;
 }
 
 /** applyLocalTerraform inits offline, applies and returns the outputs. */
@@ -82,34 +115,74 @@ export async function applyLocalTerraform(options: LocalTerraformOptions): Promi
       hint: "Fix environments.local.terraformDir in kit.config.yaml.",
     });
   }
-  const work = join(stateDir(root), "terraform");
+  const work = options.stateDir;
   await mkdir(work, { recursive: true });
   const statePath = join(work, "local.tfstate");
   const recordPath = join(work, "local.applied.json");
   const previous = existsSync(recordPath)
     ? (JSON.parse(await readFile(recordPath, "utf8")) as AppliedRecord)
     : undefined;
-  if (previous?.emulatorContainerId !== emulator.containerId) {
-    onLine?.("the emulator is new (its state is in memory): starting from an empty Terraform state");
+  const forgetState = async (): Promise<void> => {
     await rm(statePath, { force: true });
     await rm(`${statePath}.backup`, { force: true });
+  };
+  if (previous && !isSameEmulatorRun(previous, emulator)) {
+    onLine?.("the emulator started afresh (its state is in memory): starting from an empty Terraform state");
+    await forgetState();
+  } else if (!previous && existsSync(statePath)) {
+    // A state with no record of its emulator may describe an emulator long gone; the apply says.
+    onLine?.("no record of which emulator this Terraform state was applied to: applying with it");
   }
-  const terraform = await localTerraform({
-    dir,
-    endpoint: emulator.endpoint,
-    region: emulator.region,
-    binary: options.terraformBinary,
-    dataDir: join(work, "local.terraform.d"),
+  const seen: string[] = [];
+  // The sandbox mounts the environment's top folder (terraform/), so ../../modules resolve as in the repository.
+  const configRoot = join(root, options.dir.split(/[\\/]/)[0] ?? options.dir);
+  const terraform = await sandboxedTerraform({
+    project: options.project,
+    configRoot,
+    moduleDir: dir.slice(configRoot.length + sep.length),
+    emulator,
+    stateFile: statePath,
+    // Not the host-run era's local.terraform.d: its provider links point at host paths.
+    dataDir: join(work, "local.sandbox.terraform.d"),
     vars: { region: emulator.region },
-    initArgs: ["-reconfigure", `-backend-config=path=${statePath}`],
+    binary: options.terraformBinary,
+    passEnv: options.passEnv,
     signal,
-    onLine,
+    onLine: (line) => {
+      seen.push(line);
+      onLine?.(line);
+    },
   });
-  await terraform.init();
-  await terraform.apply();
-  const outputs = await terraform.output();
+  let outputs: TerraformOutputs;
+  try {
+    await terraform.init();
+    try {
+      await terraform.apply();
+    } catch (err) {
+      const orphans = orphanedResourceErrors(seen);
+      if (orphans.length === 0 || signal?.aborted) throw err;
+      onLine?.(
+        `the emulator already holds ${orphans.length} resource(s) this environment's Terraform state does not list (an apply stopped before it wrote the state, or the state was lost): resetting the emulator (${emulator.provider}: ${emulator.resetEndpoint}), running its init hooks again, and applying from an empty state`,
+      );
+      await rm(recordPath, { force: true });
+      await emulator.reset({ signal, onLine });
+      await forgetState();
+      await terraform.init();
+      await terraform.apply();
+      onLine?.("recovered: the emulator was reset and the configuration applied from an empty state");
+    }
+    outputs = await terraform.output();
+  } finally {
+    await terraform.close();
+  }
   const hash = await configurationHash(dir, join(root, "terraform", "modules"));
-  const record: AppliedRecord = { hash, emulatorContainerId: emulator.containerId, outputs };
-  await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  const record: AppliedRecord = {
+    hash,
+    emulatorContainerId: emulator.containerId,
+    emulatorStartedAt: emulator.startedAt,
+    outputs,
+  };
+  await writeFile(`${recordPath}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(`${recordPath}.tmp`, recordPath);
   return outputs;
 }

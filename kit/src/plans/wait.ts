@@ -1,8 +1,15 @@
 /**
- * wait holds the waiting strategies plans use: real checks with a deadline, never a fixed sleep;
- * a timeout says what was waited for, for how long, and what was last seen.
+ * wait holds the waiting strategies plans use, on kit's one wait (../wait.ts): real checks with a
+ * deadline, never a fixed sleep; a timeout says what was waited for, for how long, and what was
+ * last seen.
  */
-import { CancelledError, UserError } from "../errors.ts";
+import { done, notYet, waitUntil } from "../wait.ts";
+
+/** fetchFailure names why a fetch failed: the socket error's code (ECONNREFUSED) or its message. */
+function fetchFailure(err: unknown): string {
+  const cause = (err as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (err instanceof Error ? err.message : String(err));
+}
 
 /** waitForHttpReady polls url until it answers 2xx, or fails after timeoutMs naming the last answer. */
 export async function waitForHttpReady(
@@ -12,31 +19,29 @@ export async function waitForHttpReady(
     timeoutMs?: number;
     intervalMs?: number;
     onAttempt?: (message: string) => void;
+    hint?: string;
   } = {},
 ): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer yet";
-  for (let attempt = 1; ; attempt++) {
-    if (options.signal?.aborted) throw new CancelledError(`cancelled while waiting for ${url}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  let attempt = 0;
+  await waitUntil({
+    what: `${url} to answer 2xx`,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    intervalMs: options.intervalMs ?? 1_000,
+    signal: options.signal,
+    hint:
+      options.hint ??
+      "Check the app's pods and logs (kubectl get pods; kubectl logs), and that the host port is mapped (apps.*.hostPort).",
+    onAttempt: (last) => options.onAttempt?.(`waiting for ${url} (attempt ${++attempt}: ${last})`),
+    async check(signal) {
+      let response: Response;
+      try {
+        const timeout = AbortSignal.timeout(5_000);
+        response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      } catch (err) {
+        return notYet(fetchFailure(err));
+      }
       await response.body?.cancel();
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause;
-      last = cause?.code ?? (err instanceof Error ? err.message : String(err));
-    }
-    options.onAttempt?.(`waiting for ${url} (attempt ${attempt}: ${last})`);
-    if (Date.now() >= deadline) {
-      throw new UserError(
-        `${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`,
-        {
-          hint: "Check the app's pods and logs (kubectl get pods; kubectl logs), and that the host port is mapped (apps.*.hostPort).",
-        },
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1_000));
-  }
+      return response.ok ? done(undefined) : notYet(`HTTP ${response.status}`);
+    },
+  });
 }

@@ -20,6 +20,10 @@ export interface Versions {
   dockerEngine: { minimum: string; debianSuite: string; debianPackage: string };
   terraform: { minimum: string };
   debian: { suite: string; mirror: string };
+  /** go-containerregistry's crane, which copies images between registries by digest. */
+  crane: string;
+  /** The ingress controller kit installs (providers/ingress): built from source or the upstream image. */
+  traefik: { version: string; upstreamImage: string };
   [tool: string]: unknown;
 }
 
@@ -66,6 +70,13 @@ export function goToolSpecs(versions: Versions = loadVersions()): Record<string,
         "github.com/hashicorp/hcl/v2": "github.com/opentofu/hcl/v2@v2.20.2-0.20250121132637-504036cd70e7",
       },
       ldflags: [`-X ${OPENTOFU_PIN.module}/version.dev=no`],
+    },
+    crane: {
+      name: "crane",
+      module: "github.com/google/go-containerregistry",
+      version: versions.crane,
+      packages: [{ importPath: "github.com/google/go-containerregistry/cmd/crane", binary: "crane" }],
+      ldflags: [`-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=${versions.crane}`],
     },
   };
 }

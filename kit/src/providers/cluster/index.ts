@@ -40,6 +40,8 @@ export interface LocalClusterOptions {
   registryHostPort?: number;
   /** Registry container name; default "kit-registry". */
   registryName?: string;
+  /** Labels added to the registry container's (e.g. the environment it belongs to). */
+  registryLabels?: Record<string, string>;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -90,6 +92,7 @@ export async function ensureLocalRegistry(options: LocalClusterOptions): Promise
     source: options.source,
     name: options.registryName,
     hostPort: options.registryHostPort,
+    labels: options.registryLabels,
   });
 }
 

@@ -12,7 +12,7 @@ import { parse, stringify } from "yaml";
 import { KitError } from "../../errors.ts";
 import { run } from "../../exec/index.ts";
 import { KIND_DIR } from "../../images/node/parts.ts";
-import { cacheDir } from "../../paths.ts";
+import { environmentDir } from "../../paths.ts";
 import { ensureGoTool } from "../../tools/catalog.ts";
 import { docker } from "../../tools/docker.ts";
 import { listNodes, waitForClusterDns, waitForReadyNodes } from "./kube.ts";
@@ -32,7 +32,7 @@ export interface KindClusterOptions {
   name?: string;
   /** Node image (from ensureNodeImage). Required for ensure. */
   nodeImage?: string;
-  /** Default ~/.cache/kit/kind/<name>/kubeconfig (kit never edits ~/.kube/config unasked). */
+  /** Default ~/.cache/kit/envs/<name>/kubeconfig, with the environment's other state (kit never edits ~/.kube/config unasked). */
   kubeconfigPath?: string;
   workers?: number;
   portMappings?: PortMapping[];
@@ -40,6 +40,11 @@ export interface KindClusterOptions {
   configTemplate?: string;
   /** The kind binary; default kit's own build (ensureGoTool("kind")). */
   kindBinary?: string;
+  /**
+   * Docker network for the nodes (kind's KIND_EXPERIMENTAL_DOCKER_NETWORK; kind creates it when
+   * missing and never removes it). Default "kind", shared by every kind cluster on the machine.
+   */
+  network?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -88,7 +93,7 @@ export class KindCluster implements ClusterProvider {
     this.options = options;
     this.name = options.name ?? "kit";
     this.kubeconfigPath =
-      options.kubeconfigPath ?? join(cacheDir(options.env), "kind", this.name, "kubeconfig");
+      options.kubeconfigPath ?? join(environmentDir(this.name, options.env), "kubeconfig");
   }
 
   /** ref returns the kubeconfig file kind writes and the `kind-<name>` context. */
@@ -102,6 +107,7 @@ export class KindCluster implements ClusterProvider {
 
   private async kindRun(args: string[], options: EnsureOptions & { timeoutMs?: number } = {}) {
     return run(await this.kindBin(options.signal), args, {
+      env: this.options.network ? { KIND_EXPERIMENTAL_DOCKER_NETWORK: this.options.network } : undefined,
       signal: options.signal,
       onLine: options.onLine,
       timeoutMs: options.timeoutMs ?? 10 * 60_000,

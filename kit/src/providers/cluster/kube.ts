@@ -5,6 +5,7 @@
  */
 import type * as k8s from "@kubernetes/client-node";
 import { KitError } from "../../errors.ts";
+import { done, notYet, waitUntil } from "../../wait.ts";
 import type { ClusterRef, NodeState } from "./types.ts";
 
 /** loadKubeConfig loads ref's kubeconfig file and selects its context, failing with the fix. */
@@ -51,29 +52,20 @@ export async function waitForReadyNodes(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<NodeState[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: NodeState[] = [];
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    signal?.throwIfAborted();
-    try {
-      last = await listNodes(ref);
-      if (last.length >= expected && last.every((n) => n.ready)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  const state =
-    last.map((n) => `${n.name}=${n.ready ? "Ready" : "NotReady"}`).join(", ") || "no nodes listed";
-  throw new KitError(
-    "external",
-    `cluster nodes not Ready after ${Math.round(timeoutMs / 1000)} s (${state})`,
-    {
-      hint: `Inspect with \`kubectl --kubeconfig ${ref.kubeconfigPath} --context ${ref.context} describe nodes\` and \`kubectl -n kube-system get pods\`.`,
-      cause: lastError,
+  return waitUntil({
+    what: `${expected} cluster node(s) to be Ready`,
+    timeoutMs,
+    intervalMs: 1_000,
+    signal,
+    hint: `Inspect with \`kubectl --kubeconfig ${ref.kubeconfigPath} --context ${ref.context} describe nodes\` and \`kubectl -n kube-system get pods\`.`,
+    async check() {
+      const nodes = await listNodes(ref);
+      if (nodes.length >= expected && nodes.every((n) => n.ready)) return done(nodes);
+      return notYet(
+        nodes.map((n) => `${n.name}=${n.ready ? "Ready" : "NotReady"}`).join(", ") || "no nodes listed",
+      );
     },
-  );
+  });
 }
 
 /**
@@ -88,25 +80,24 @@ export async function waitForClusterDns(
 ): Promise<void> {
   const { AppsV1Api } = await import("@kubernetes/client-node");
   const api = (await loadKubeConfig(ref)).makeApiClient(AppsV1Api);
-  const deadline = Date.now() + timeoutMs;
-  let state = "not listed yet";
-  while (Date.now() < deadline) {
-    signal?.throwIfAborted();
-    try {
-      const deployment = await api.readNamespacedDeployment({ name: "coredns", namespace: "kube-system" });
-      const ready = deployment.status?.readyReplicas ?? 0;
-      if (ready > 0) return;
-      state = `0 of ${deployment.spec?.replicas ?? "?"} replicas ready`;
-    } catch (err) {
-      state =
-        (err as { code?: number }).code === 404
-          ? "no coredns Deployment"
-          : (String(err).split("\n")[0] ?? "");
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  throw new KitError("external", `CoreDNS not ready after ${Math.round(timeoutMs / 1000)} s (${state})`, {
+  await waitUntil({
+    what: "CoreDNS to have a ready replica",
+    timeoutMs,
+    intervalMs: 1_000,
+    signal,
     hint: `Look at it with \`kubectl --kubeconfig ${ref.kubeconfigPath} --context ${ref.context} -n kube-system describe deployment coredns\` and its pods' events.`,
+    async check() {
+      try {
+        const deployment = await api.readNamespacedDeployment({ name: "coredns", namespace: "kube-system" });
+        const ready = deployment.status?.readyReplicas ?? 0;
+        return ready > 0
+          ? done(undefined)
+          : notYet(`0 of ${deployment.spec?.replicas ?? "?"} replicas ready`);
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) return notYet("no coredns Deployment");
+        throw new Error(String(err).split("\n")[0] ?? "");
+      }
+    },
   });
 }
 
@@ -138,20 +129,46 @@ export async function waitForNoTerminatingPods(
   namespace: string,
   labelSelector: string,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const { CoreV1Api } = await import("@kubernetes/client-node");
   const api = (await loadKubeConfig(ref)).makeApiClient(CoreV1Api);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const list = await api.listNamespacedPod({ namespace, labelSelector });
-    if (!list.items.some((p) => p.metadata?.deletionTimestamp)) return;
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  throw new KitError(
-    "external",
-    `pods ${labelSelector} in ${namespace} still terminating after ${Math.round(timeoutMs / 1000)} s`,
-    {
-      hint: `Look at them with \`kubectl -n ${namespace} get pods -l ${labelSelector}\`.`,
+  await waitUntil({
+    what: `pods ${labelSelector} in ${namespace} to finish terminating`,
+    timeoutMs,
+    intervalMs: 1_000,
+    signal,
+    hint: `Look at them with \`kubectl -n ${namespace} get pods -l ${labelSelector}\`.`,
+    async check() {
+      const list = await api.listNamespacedPod({ namespace, labelSelector });
+      const terminating = list.items
+        .filter((p) => p.metadata?.deletionTimestamp)
+        .map((p) => p.metadata?.name);
+      return terminating.length === 0 ? done(undefined) : notYet(`terminating: ${terminating.join(", ")}`);
     },
-  );
+  });
+}
+
+/**
+ * applyObjects server-side applies each object in order (creating what is missing, changing only
+ * what differs), as `kubectl apply --server-side --force-conflicts --field-manager` does.
+ */
+export async function applyObjects(
+  ref: ClusterRef,
+  objects: readonly k8s.KubernetesObject[],
+  fieldManager = "kit",
+): Promise<void> {
+  const { KubernetesObjectApi, PatchStrategy } = await import("@kubernetes/client-node");
+  const api = KubernetesObjectApi.makeApiClient(await loadKubeConfig(ref));
+  for (const object of objects) {
+    try {
+      await api.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    } catch (err) {
+      const name = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name}`;
+      throw new KitError("external", `applying ${name} to context ${ref.context} failed`, {
+        hint: `The API server said: ${String((err as { body?: unknown }).body ?? err).slice(0, 500)}`,
+        cause: err,
+      });
+    }
+  }
 }

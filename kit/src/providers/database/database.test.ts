@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { specHash } from "./container.ts";
+import { bindToLoopback, specHash } from "../container/index.ts";
 import { chooseDatabaseProvider } from "./index.ts";
 import { databaseNames, mongoUrl } from "./running.ts";
 
@@ -36,5 +36,20 @@ describe("names and urls", () => {
     const spec = { name: "a", image: "i:1", project: "p", component: "database", port: 27017 };
     expect(specHash(spec)).toBe(specHash({ ...spec, startupTimeoutMs: 5 }));
     expect(specHash(spec)).not.toBe(specHash({ ...spec, image: "i:2" }));
+  });
+});
+
+describe("bindToLoopback", () => {
+  it("publishes every port of a testcontainers container on 127.0.0.1 only", async () => {
+    const { GenericContainer } = await import("testcontainers");
+    const container = new GenericContainer("img:1").withExposedPorts({ container: 5000, host: 4566 }, 27017);
+    bindToLoopback(container);
+    const { hostConfig } = container as unknown as {
+      hostConfig: { PortBindings: Record<string, { HostIp: string; HostPort: string }[]> };
+    };
+    expect(hostConfig.PortBindings).toEqual({
+      "5000/tcp": [{ HostIp: "127.0.0.1", HostPort: "4566" }],
+      "27017/tcp": [{ HostIp: "127.0.0.1", HostPort: "0" }],
+    });
   });
 });

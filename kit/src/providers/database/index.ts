@@ -6,7 +6,7 @@
  */
 import { UserError } from "../../errors.ts";
 import { type ImageSource, type ImageSourceSetting, resolveImageSource } from "../../images/source.ts";
-import { inspectContainer, removeKitContainers } from "./container.ts";
+import { inspectContainer, PROVIDER_LABEL, removeKitContainers } from "../container/index.ts";
 import { ferretdbProvider } from "./ferretdb/index.ts";
 import { mongoProvider } from "./mongo/index.ts";
 import { databaseNames, MONGO_PORT, mongoUrl } from "./running.ts";
@@ -95,7 +95,7 @@ export interface DatabaseStatus {
 export async function databaseStatus(project: string, database = "app"): Promise<DatabaseStatus> {
   const info = await inspectContainer(databaseNames(project, "mongo").container);
   if (!info) return { exists: false, running: false };
-  const provider = info.Config.Labels?.["dev.kit.provider"];
+  const provider = info.Config.Labels?.[PROVIDER_LABEL];
   const hostPort = info.NetworkSettings.Ports[`${MONGO_PORT}/tcp`]?.find((b) => b.HostPort)?.HostPort;
   return {
     exists: true,

@@ -1,7 +1,12 @@
 /**
  * running turns a started kit-managed container into the RunningDatabase handle both providers return.
  */
-import { connectToNetwork, type ManagedContainer, removeContainer, stopContainer } from "./container.ts";
+import {
+  connectToNetwork,
+  type ManagedContainer,
+  removeContainer,
+  stopContainer,
+} from "../container/index.ts";
 import type { DatabaseProviderName, RunningDatabase } from "./types.ts";
 
 /** MONGO_PORT is the port every MongoDB-compatible server listens on inside its container. */

@@ -10,8 +10,9 @@
  * The registry image is `registry:3` upstream, or CNCF distribution's cmd/registry built from the
  * Go module proxy on kit's Debian base (kind/node-image/images/registry.Dockerfile).
  */
+
 import { join } from "node:path";
-import { ExternalToolError, KitError, UserError } from "../../errors.ts";
+import { ExternalToolError, UserError } from "../../errors.ts";
 import { run } from "../../exec/index.ts";
 import { ensureBaseImage } from "../../images/base.ts";
 import { registrySpec } from "../../images/node/components.ts";
@@ -20,6 +21,7 @@ import type { ImageSource } from "../../images/source.ts";
 import { ensureGoTool } from "../../tools/catalog.ts";
 import { docker, KIT_LABEL } from "../../tools/docker.ts";
 import { buildGoProgram } from "../../tools/go-build.ts";
+import { done, notYet, waitUntil } from "../../wait.ts";
 import { applyConfigMap } from "../cluster/kube.ts";
 import type { ClusterRef } from "../cluster/types.ts";
 
@@ -35,6 +37,8 @@ export interface RegistryOptions {
   hostPort?: number;
   /** Docker network the kind nodes are on. Default "kind". */
   network?: string;
+  /** Labels added to kit's on the container (e.g. the environment it belongs to). */
+  labels?: Record<string, string>;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -88,23 +92,19 @@ async function inspect(name: string, format: string, signal?: AbortSignal): Prom
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
-async function waitForRegistry(hostPort: number, signal?: AbortSignal): Promise<void> {
+async function waitForRegistry(hostPort: number, name: string, signal?: AbortSignal): Promise<void> {
   const url = `http://127.0.0.1:${hostPort}/v2/`;
-  const deadline = Date.now() + 60_000;
-  let last = "";
-  while (Date.now() < deadline) {
-    signal?.throwIfAborted();
-    try {
+  await waitUntil({
+    what: `the local registry to answer at ${url}`,
+    timeoutMs: 60_000,
+    intervalMs: 300,
+    signal,
+    hint: `See \`docker logs ${name}\`; another program may hold the port (set registry.hostPort in kit.config.yaml).`,
+    async check() {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new KitError("external", `the local registry did not answer at ${url} within 60 s (${last})`, {
-    hint: "See `docker logs kit-registry`; another program may hold the port (set registry.hostPort in kit.config.yaml).",
+      await res.body?.cancel();
+      return res.status === 200 ? done(undefined) : notYet(`HTTP ${res.status}`);
+    },
   });
 }
 
@@ -117,12 +117,12 @@ export async function ensureRegistry(options: RegistryOptions): Promise<Registry
   let created = false;
   const state = await inspect(name, "{{.State.Running}}", options.signal);
   if (state === undefined) {
-    await startRegistryContainer(name, hostPort, image, options.signal);
+    await startRegistryContainer(name, hostPort, image, options.labels ?? {}, options.signal);
     created = true;
   } else if (state !== "true") {
     await docker(["start", name], { signal: options.signal });
   }
-  await waitForRegistry(hostPort, options.signal);
+  await waitForRegistry(hostPort, name, options.signal);
   return {
     name,
     image,
@@ -139,6 +139,7 @@ async function startRegistryContainer(
   name: string,
   hostPort: number,
   image: string,
+  labels: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<void> {
   try {
@@ -153,6 +154,7 @@ async function startRegistryContainer(
         `${KIT_LABEL}=true`,
         "--label",
         `${KIT_LABEL}.role=registry`,
+        ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
         "-p",
         `127.0.0.1:${hostPort}:5000`,
         image,
@@ -237,7 +239,15 @@ export async function pushImage(
   tag: string,
   options: { signal?: AbortSignal; onLine?: (line: string) => void } = {},
 ): Promise<PushedImage> {
-  const ref = `${registry.hostEndpoint}/${repository}:${tag}`;
+  return pushImageAs(localRef, `${registry.hostEndpoint}/${repository}:${tag}`, options);
+}
+
+/** pushImageAs tags a local image as ref (`<registry>/<repository>:<tag>`) and pushes it. */
+export async function pushImageAs(
+  localRef: string,
+  ref: string,
+  options: { signal?: AbortSignal; onLine?: (line: string) => void } = {},
+): Promise<PushedImage> {
   await docker(["tag", localRef, ref], { signal: options.signal });
   const out = await docker(["push", ref], {
     signal: options.signal,

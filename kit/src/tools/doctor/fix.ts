@@ -4,12 +4,14 @@
  * privileged containers where CAP_SYS_RESOURCE is missing: moby#42906, fixed in Docker 23), the
  * Go module proxy (the Go toolchain itself, kind, helm, OpenTofu) and PyPI.
  */
+
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../../errors.ts";
 import { run, startBackground, which } from "../../exec/index.ts";
 import { binDir, cacheDir } from "../../paths.ts";
+import { done, notYet, waitUntil } from "../../wait.ts";
 import type { Versions } from "../catalog.ts";
 
 /** FixContext carries cancellation and log output into a fix. */
@@ -130,20 +132,50 @@ export async function startDockerEngine(ctx: FixContext, timeoutMs = 60_000): Pr
     ctx.log("systemctl start docker");
     await privileged("systemctl", ["start", "docker"], ctx, 120_000);
   } else {
+    // A dockerd that is still shutting down (or starting) holds /var/run/docker.pid, and a second
+    // one exits at once: wait until it answers or is gone.
+    const previous = liveDockerdPid();
+    if (previous !== undefined) {
+      ctx.log(
+        `dockerd (pid ${previous}) is still running without answering; waiting for it to answer or exit`,
+      );
+      const outcome = await waitUntil({
+        what: `dockerd (pid ${previous}) to answer or exit`,
+        timeoutMs,
+        intervalMs: 250,
+        signal: ctx.signal,
+        check: async () => {
+          if (await dockerAnswers(ctx.signal)) return done("answers" as const);
+          return liveDockerdPid() === undefined ? done("gone" as const) : notYet(`pid ${previous} is alive`);
+        },
+      });
+      if (outcome === "answers") return;
+    }
     const logs = join(cacheDir(), "logs");
     await mkdir(logs, { recursive: true });
     const dockerd = (await which("dockerd", ["/usr/sbin", "/usr/bin"])) ?? "dockerd";
     ctx.log(`no systemd here: starting ${dockerd} in the background (log: ${join(logs, "dockerd.log")})`);
     await startBackground(dockerd, [], { logFile: join(logs, "dockerd.log") });
   }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await dockerAnswers(ctx.signal)) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new UserError(`The Docker engine did not answer within ${timeoutMs / 1000} s of starting.`, {
+  await waitUntil({
+    what: "the Docker engine to answer after starting",
+    timeoutMs,
+    intervalMs: 500,
+    signal: ctx.signal,
     hint: `Read ${join(cacheDir(), "logs", "dockerd.log")} (or \`journalctl -u docker\`) for why it failed to start.`,
+    check: async () => ((await dockerAnswers(ctx.signal)) ? done(undefined) : notYet("docker version fails")),
   });
+}
+
+/** liveDockerdPid is the pid in /var/run/docker.pid when that process is alive and is dockerd. */
+function liveDockerdPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync("/var/run/docker.pid", "utf8").trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "dockerd" ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function dockerAnswers(signal: AbortSignal): Promise<boolean> {

@@ -3,7 +3,7 @@
  * from the Go module proxy, for machines where no registry serves the `mongo` image. Data lives in
  * SQLite files on a named volume at /state.
  */
-import { startManagedContainer } from "../container.ts";
+import { PROVIDER_LABEL, startManagedContainer } from "../../container/index.ts";
 import { waitForMongo } from "../ready.ts";
 import { databaseNames, MONGO_PORT, runningDatabase } from "../running.ts";
 import type { DatabaseProvider, DatabaseStartOptions, RunningDatabase } from "../types.ts";
@@ -47,7 +47,7 @@ export const ferretdbProvider: DatabaseProvider = {
       volume: persistent ? { name: names.volume, target: "/state" } : undefined,
       waitStrategy: (await import("testcontainers")).Wait.forLogMessage(/Listening on/),
       startupTimeoutMs: 60_000,
-      labels: { "dev.kit.provider": "ferretdb" },
+      labels: { [PROVIDER_LABEL]: "ferretdb" },
     });
     const db = runningDatabase(
       "ferretdb",

@@ -3,7 +3,7 @@
  * set, so transactions and change streams work), for users whose Docker can pull images.
  */
 import { MongoDBContainer } from "@testcontainers/mongodb";
-import { startManagedContainer } from "../container.ts";
+import { PROVIDER_LABEL, startManagedContainer } from "../../container/index.ts";
 import { waitForMongo } from "../ready.ts";
 import { databaseNames, MONGO_PORT, runningDatabase } from "../running.ts";
 import type { DatabaseProvider, DatabaseStartOptions, RunningDatabase } from "../types.ts";
@@ -29,7 +29,7 @@ export const mongoProvider: DatabaseProvider = {
         hostPort: options.hostPort,
         volume: persistent ? { name: names.volume, target: "/data/db" } : undefined,
         startupTimeoutMs: 120_000,
-        labels: { "dev.kit.provider": "mongo" },
+        labels: { [PROVIDER_LABEL]: "mongo" },
       },
       (image) => new MongoDBContainer(image),
     );

@@ -1,6 +1,7 @@
 /**
  * container runs the long-lived containers kit keeps beside the cluster (the database, the AWS
- * emulator) through testcontainers, with what testcontainers leaves out for that use: a fixed
+ * emulator, the Terraform sandbox) and owns the labels every kit container carries. It runs them
+ * through testcontainers, with what testcontainers leaves out for that use: a fixed
  * name per project, kit's labels, a labelled named volume, reuse of the running container on the
  * next `kit up` (the same inputs give the same container), and label-scoped cleanup.
  *
@@ -18,6 +19,8 @@ import { docker, KIT_LABEL } from "../../tools/docker.ts";
 export const COMPONENT_LABEL = "dev.kit.component";
 /** PROJECT_LABEL names the kit project (environment) a container or volume belongs to. */
 export const PROJECT_LABEL = "dev.kit.project";
+/** PROVIDER_LABEL says which implementation runs a component (moto or localstack, mongo or ferretdb). */
+export const PROVIDER_LABEL = "dev.kit.provider";
 /** SPEC_LABEL holds the hash of the inputs a container was created from, to decide reuse. */
 export const SPEC_LABEL = "dev.kit.spec";
 
@@ -58,6 +61,8 @@ export type ContainerFactory = (image: string) => GenericContainer;
 
 function disableReaper(): void {
   process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+  // Ports are published on 127.0.0.1 only (bindToLoopback); "localhost" may resolve to ::1 first.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "127.0.0.1";
 }
 
 /** kitLabels returns the labels kit puts on a container or volume of a project and component. */
@@ -71,7 +76,7 @@ export function kitLabels(
 
 interface InspectedContainer {
   Id: string;
-  State: { Running: boolean; Status: string };
+  State: { Running: boolean; Status: string; StartedAt: string };
   Config: { Labels: Record<string, string> | null };
   NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
 }
@@ -103,7 +108,24 @@ export async function ensureVolume(name: string, labels: Record<string, string>)
 /** specHash is the reuse key of a container spec. */
 export function specHash(spec: ManagedContainerSpec): string {
   const { waitStrategy: _wait, startupTimeoutMs: _timeout, ...inputs } = spec;
-  return inputsHash({ inputs, layout: 1 }, 16);
+  // layout 2: ports are published on 127.0.0.1 only; older containers (every interface) are replaced.
+  return inputsHash({ inputs, layout: 2 }, 16);
+}
+
+/**
+ * bindToLoopback publishes a container's ports on 127.0.0.1 only: testcontainers binds every
+ * interface, and neither the emulator nor the database asks for credentials. The cluster reaches
+ * them over the Docker network instead. testcontainers has no option for it, so this sets HostIp
+ * on the port bindings it prepared (kit/test/terraform/isolation.integration.test.ts checks it).
+ */
+export function bindToLoopback(container: GenericContainer): void {
+  const { hostConfig } = container as unknown as {
+    hostConfig?: { PortBindings?: Record<string, { HostIp?: string; HostPort: string }[]> };
+  };
+  const bindings = Object.values(hostConfig?.PortBindings ?? {}).flat();
+  if (bindings.length === 0)
+    throw new Error("testcontainers prepared no port bindings to restrict to 127.0.0.1");
+  for (const binding of bindings) binding.HostIp = "127.0.0.1";
 }
 
 async function defaultFactory(): Promise<ContainerFactory> {
@@ -142,6 +164,7 @@ export async function startManagedContainer(
       .withLabels(labels)
       .withExposedPorts(spec.hostPort ? { container: spec.port, host: spec.hostPort } : spec.port)
       .withEnvironment(spec.env ?? {});
+    bindToLoopback(container);
     if (spec.command) container = container.withCommand(spec.command);
     if (spec.volume)
       container = container.withBindMounts([{ source: spec.volume.name, target: spec.volume.target }]);
