@@ -51,7 +51,21 @@ export function findProjectRoot(start: string = process.cwd()): string | undefin
   }
 }
 
-/** stateDir is the git-ignored .kit/ folder at the project root: what kit created, ports, endpoints. */
+/**
+ * stateDir is the git-ignored .kit/ folder at the project root: what belongs to this checkout (the
+ * logs of the runs started here, the apps' base-image build arguments, a copy of the endpoints of
+ * the environment this checkout last brought up, for the Tiltfile). An environment's own state
+ * lives in environmentDir, not here.
+ */
 export function stateDir(projectRoot: string): string {
   return join(projectRoot, ".kit");
+}
+
+/**
+ * environmentDir is where a local environment keeps its state (the lock, the Terraform state, the
+ * release records, the kubeconfig): `<cache>/envs/<name>`, so every checkout that names the same
+ * environment finds the same state, and KIT_CACHE_DIR moves it with the rest of kit's files.
+ */
+export function environmentDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheDir(env), "envs", name);
 }

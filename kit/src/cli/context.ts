@@ -3,6 +3,7 @@
  * root and config, the front end, and a cancellation signal wired to Ctrl-C and SIGTERM.
  */
 import { join } from "node:path";
+import { type LocalEnvironmentIdentity, resolveLocalEnvironment } from "../config/environment.ts";
 import { loadConfig } from "../config/load.ts";
 import type { KitConfig } from "../config/schema.ts";
 import { UserError } from "../errors.ts";
@@ -15,6 +16,10 @@ export interface GlobalOptions {
   json?: boolean;
   plain?: boolean;
   verbose?: boolean;
+  /** --env-name: the local environment to act on (KIT_ENV_NAME; default the config's). */
+  envName?: string;
+  /** --port-offset: added to every host port of the environment (KIT_PORT_OFFSET). */
+  portOffset?: string;
 }
 
 /** CommandContext is handed to each command's action. */
@@ -52,20 +57,33 @@ export function createCommandContext(options: GlobalOptions): CommandContext {
   };
 }
 
-/** LoadedProject is the project root and its validated config. */
+/** LoadedProject is the project root and its validated config, resolved for one local environment. */
 export interface LoadedProject {
   root: string;
   configPath: string;
+  /** The config with the environment's name filled in and its ports shifted by its offset. */
   config: KitConfig;
+  /** Which environment, and where its name and port offset came from. */
+  environment: LocalEnvironmentIdentity;
 }
 
-/** loadProject finds kit.config.yaml (or --config / KIT_CONFIG) and validates it. */
+/**
+ * loadProject finds kit.config.yaml (or --config / KIT_CONFIG), validates it, and resolves the
+ * local environment (--env-name / KIT_ENV_NAME / environments.local.name / project, and the port
+ * offset likewise).
+ */
 export async function loadProject(options: GlobalOptions): Promise<LoadedProject> {
   const explicit = options.config ?? process.env.KIT_CONFIG;
+  const flags = { envName: options.envName, portOffset: options.portOffset };
   if (explicit) {
-    const config = await loadConfig(explicit);
+    const loaded = resolveLocalEnvironment(await loadConfig(explicit), flags);
     const { dirname, resolve } = await import("node:path");
-    return { root: dirname(resolve(explicit)), configPath: resolve(explicit), config };
+    return {
+      root: dirname(resolve(explicit)),
+      configPath: resolve(explicit),
+      config: loaded.config,
+      environment: loaded.identity,
+    };
   }
   const root = findProjectRoot();
   if (!root) {
@@ -74,5 +92,6 @@ export async function loadProject(options: GlobalOptions): Promise<LoadedProject
     });
   }
   const configPath = join(root, "kit.config.yaml");
-  return { root, configPath, config: await loadConfig(configPath) };
+  const loaded = resolveLocalEnvironment(await loadConfig(configPath), flags);
+  return { root, configPath, config: loaded.config, environment: loaded.identity };
 }

@@ -7,8 +7,11 @@
 import { delimiter } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ExternalToolError, errorMessage, exitCodeFor, KitError } from "../errors.ts";
+import { kitVersion } from "../gate/record.ts";
 import { binDir } from "../paths.ts";
+import type { BuildFlags } from "./commands/build.ts";
 import type { LogsFlags } from "./commands/logs.ts";
+import type { PromoteFlags } from "./commands/promote.ts";
 import type { RolloutFlags } from "./commands/rollout.ts";
 import { createCommandContext, type GlobalOptions } from "./context.ts";
 
@@ -19,20 +22,40 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "kit brings up a local copy of your EKS environment (kind, an AWS emulator, MongoDB, your Terraform and Helm charts),\n" +
         "and tests that rollouts lose no traffic.",
     )
-    .version(process.env.npm_package_version ?? "0.1.0", "--version", "print kit's version")
+    .version(kitVersion(), "--version", "print kit's version")
     .addOption(new Option("-c, --config <file>", "kit.config.yaml to use").env("KIT_CONFIG"))
-    .addOption(new Option("--json", "print engine events as JSON lines (machine-readable)").env("KIT_JSON"))
+    .addOption(new Option("--json", "print engine events as JSON lines (machine-readable; KIT_JSON=1)"))
     .addOption(
       new Option(
         "--plain",
         "print plain timestamped lines instead of the terminal UI (default in CI and without a TTY)",
       ),
     )
-    .addOption(new Option("-v, --verbose", "print every log line of every step").env("KIT_VERBOSE"))
+    .addOption(new Option("-v, --verbose", "print every log line of every step (KIT_VERBOSE=1)"))
+    .addOption(
+      new Option(
+        "--env-name <name>",
+        "the local environment to act on (env KIT_ENV_NAME; default environments.local.name, else the project)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--port-offset <n>",
+        "add n to every host port of the environment, for a second one beside the first (env KIT_PORT_OFFSET)",
+      ),
+    )
     .showHelpAfterError("(run kit --help for usage)")
     .exitOverride();
 
-  const context = (cmd: Command) => createCommandContext(cmd.optsWithGlobals<GlobalOptions>());
+  const context = (cmd: Command) => {
+    const options = cmd.optsWithGlobals<GlobalOptions>();
+    // A boolean flag's variable counts only when it says yes: KIT_JSON=false or 0 means no.
+    return createCommandContext({
+      ...options,
+      json: options.json || isYes(process.env.KIT_JSON),
+      verbose: options.verbose || isYes(process.env.KIT_VERBOSE),
+    });
+  };
 
   program
     .command("doctor")
@@ -64,6 +87,32 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (opts: { env: string; only?: string; concurrency?: string }, cmd: Command) => {
       const { runUp } = await import("./commands/up.ts");
       setExitCode(await runUp(context(cmd), opts));
+    });
+
+  program
+    .command("dev [apps...]")
+    .description(
+      "bring the local environment up, then watch the apps' sources, charts and values: a save rebuilds and redeploys what it touched (kit up's own steps), until Ctrl-C",
+    )
+    .action(async (apps: string[], _opts: unknown, cmd: Command) => {
+      const { runDev } = await import("./commands/dev.ts");
+      setExitCode(await runDev(context(cmd), apps));
+    });
+
+  program
+    .command("build <app>")
+    .description(
+      "build an app's image as `kit up` does and push it as --tag (the Tiltfile's custom_build runs it with $EXPECTED_REF)",
+    )
+    .addOption(
+      new Option(
+        "--tag <ref>",
+        "where to push: <registry>/<repository>:<tag>, e.g. localhost:5001/go-app:dev",
+      ).env("EXPECTED_REF"),
+    )
+    .action(async (app: string, opts: BuildFlags, cmd: Command) => {
+      const { runBuild } = await import("./commands/build.ts");
+      setExitCode(await runBuild(context(cmd), app, opts));
     });
 
   program
@@ -111,12 +160,45 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "--report-dir <dir>",
       "where to write the text, JSON, JUnit and HTML reports (default test-results/rollout)",
     )
+    .addOption(
+      new Option("--env <name>", "environment of kit.config.yaml to roll out in (default local)").env(
+        "KIT_ENV",
+      ),
+    )
+    .option("--context <name>", "kubeconfig context to use instead of the environment's")
+    .option("--namespace <name>", "namespace of the releases instead of the environment's")
+    .option("--target <url>", "entry point the probes use instead of the environment's (one app only)")
     .action(async (apps: string[], opts: RolloutFlags, cmd: Command) => {
       const { runRolloutCommand } = await import("./commands/rollout.ts");
       setExitCode(await runRolloutCommand(context(cmd), apps, opts));
     });
 
+  program
+    .command("promote <environment> [apps...]")
+    .description(
+      "ship exactly the image digests and values that passed the local gate to an AWS environment: checks, terraform plan + approval + apply, copy by digest, helm upgrade re-gated by the rollout probes, rollback on failure",
+    )
+    .option(
+      "--approve",
+      "approve the Terraform plan without asking (CI: approval comes from the environment's reviewers)",
+    )
+    .option("--dry-run", "run the checks and print every step it would take; change nothing")
+    .option("--context <name>", "kubeconfig context (must be the environment's)")
+    .option(
+      "--report-dir <dir>",
+      "where the re-gate reports and the promotion record go (default test-results/promote)",
+    )
+    .action(async (environment: string, apps: string[], opts: PromoteFlags, cmd: Command) => {
+      const { runPromoteCommand } = await import("./commands/promote.ts");
+      setExitCode(await runPromoteCommand(context(cmd), environment, apps, opts));
+    });
+
   return program;
+}
+
+/** isYes reads a boolean environment variable: 1, true, yes (any case) are yes; anything else is no. */
+export function isYes(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes)$/i.test(value.trim());
 }
 
 /** main runs kit with argv (without node and script) and returns the exit code. */

@@ -23,6 +23,17 @@ describe("config", () => {
     expect(config.rollout.slo.maxFailedRequests).toBe(0);
   });
 
+  it("refuses terraform.passEnv names that kit sets in the sandbox or that are not variable names", () => {
+    const err = problemsOf("invalid-pass-env.yaml");
+    expect(err.problems.map((p) => [p.path, p.line])).toEqual([
+      ["terraform.passEnv[1]", 7],
+      ["terraform.passEnv[2]", 8],
+    ]);
+    expect(err.problems[0]?.message).toMatch(/set by kit in the Terraform sandbox/);
+    const config = parseConfig(readFileSync(fixture("valid-minimal.yaml"), "utf8"), "valid-minimal.yaml");
+    expect(config.terraform.passEnv).toEqual([]);
+  });
+
   it("accepts the repository's own kit.config.yaml", async () => {
     const config = await loadConfig(join(import.meta.dirname, "..", "..", "..", "kit.config.yaml"));
     expect(Object.keys(config.apps)).toEqual(["go-app", "node-app"]);
@@ -60,6 +71,45 @@ describe("config", () => {
     const err = problemsOf("invalid-yaml-syntax.yaml");
     expect(err.problems[0]?.message).toMatch(/^YAML syntax/);
     expect(err.problems[0]?.line).toBeGreaterThan(0);
+  });
+
+  it("puts an unclosed quote on the line that opens it, not at the end of the file", () => {
+    const text = 'apiVersion: kit.dev/v1alpha1\nkind: Config\nproject: "kit\nimages:\n  source: auto\n';
+    const err = (() => {
+      try {
+        parseConfig(text, "kit.config.yaml");
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.problems[0]).toMatchObject({
+      line: 3,
+      message: expect.stringMatching(/Missing closing "quote/),
+    });
+  });
+
+  it("refuses an alias bomb and absurd nesting as config errors (exit 2), not crashes", () => {
+    const levels = ["a: &a [x,x,x,x,x,x,x,x,x]"];
+    for (const [i, name] of ["b", "c", "d", "e", "f"].entries()) {
+      const prev = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
+    }
+    expect(() => parseConfig(levels.join("\n"), "bomb.yaml")).toThrow(
+      /aliases expand to more than 1000 nodes/,
+    );
+    expect(() => parseConfig(`x: ${"[".repeat(20_000)}`, "deep.yaml")).toThrow(ConfigError);
+    expect(() => parseConfig(`x: ${"[".repeat(20_000)}`, "deep.yaml")).toThrow(/nests too deeply/);
+  });
+
+  it("refuses two fields on one host port, naming both", () => {
+    const text = readFileSync(join(import.meta.dirname, "..", "..", "..", "kit.config.yaml"), "utf8").replace(
+      "hostPort: 4566",
+      "hostPort: 5001",
+    );
+    expect(() => parseConfig(text, "kit.config.yaml")).toThrow(
+      /aws.hostPort: port 5001 is also registry.hostPort's; each host port must differ/,
+    );
   });
 
   it("says which file is missing", async () => {

@@ -77,24 +77,58 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** MAX_ALIAS_COUNT bounds how far YAML aliases may expand: a config has no use for more. */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * syntaxErrorOffset is where a syntax error starts: the parser finds a missing closing quote at the
+ * end of the file, but the quote that is never closed is the last one of its kind before there.
+ */
+function syntaxErrorOffset(text: string, message: string, offset: number): number {
+  const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+  if (!quote) return offset;
+  const opening = text.lastIndexOf(quote, offset);
+  return opening >= 0 ? opening : offset;
+}
+
 /**
  * parseConfig validates YAML text as a kit config and applies defaults. Every problem is reported
  * at once with its field path and line; unknown keys are errors.
  */
 export function parseConfig(text: string, file: string): KitConfig {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    // The parser recurses per nesting level: thousands of `[` overflow the stack.
+    if (!(err instanceof RangeError)) throw err;
+    throw new ConfigError(file, [
+      { path: "", message: "YAML nests too deeply to read (thousands of levels); a kit config needs a few" },
+    ]);
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       doc.errors.map((e) => ({
         path: "",
-        line: counter.linePos(e.pos[0]).line,
+        line: counter.linePos(syntaxErrorOffset(text, e.message, e.pos[0])).line,
         message: `YAML syntax: ${e.message.split("\n")[0]}`,
       })),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError(file, [
+      {
+        path: "",
+        message: `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out instead of nesting aliases`,
+      },
+    ]);
+  }
   const parsed = configSchema.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

@@ -8,6 +8,44 @@ const name = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower-case letters, digits and '-'");
 const port = z.number().int().min(1).max(65535);
 
+/** KIT_SANDBOX_VARIABLES are set by kit in the Terraform sandbox and cannot be passed from the shell. */
+const KIT_SANDBOX_VARIABLES = new Set([
+  "HOME",
+  "PATH",
+  "TF_CLI_CONFIG_FILE",
+  "TF_DATA_DIR",
+  "TF_IN_AUTOMATION",
+  "TF_INPUT",
+  "CHECKPOINT_DISABLE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_ENDPOINT_URL",
+  "AWS_EC2_METADATA_DISABLED",
+]);
+
+const passEnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+  .refine(
+    (n) => !KIT_SANDBOX_VARIABLES.has(n),
+    "is set by kit in the Terraform sandbox; it cannot be passed",
+  );
+
+/** ENVIRONMENT_NAME_MAX_LENGTH keeps names derived from it (kind's node containers, volumes) short. */
+export const ENVIRONMENT_NAME_MAX_LENGTH = 40;
+/** MAX_PORT_OFFSET keeps the default app ports (30080, 30081) inside Kubernetes' NodePort range (to 32767). */
+export const MAX_PORT_OFFSET = 2600;
+
+/** environmentNameSchema is a local environment's name: a DNS label of at most 40 characters. */
+export const environmentNameSchema = name.max(
+  ENVIRONMENT_NAME_MAX_LENGTH,
+  `must be at most ${ENVIRONMENT_NAME_MAX_LENGTH} characters`,
+);
+/** portOffsetSchema is what every host port of a local environment is shifted by. */
+export const portOffsetSchema = z.number().int().min(0).max(MAX_PORT_OFFSET);
+
 /** ImageSource chooses where images come from: pulled from registries, or built locally. */
 export const imageSourceSchema = z.enum(["auto", "upstream", "build"]);
 
@@ -31,6 +69,24 @@ const appSchema = z.strictObject({
 const localEnvironmentSchema = z.strictObject({
   type: z.literal("local"),
   terraformDir: z.string().min(1),
+  /**
+   * The environment's name: every container, volume, cluster and state kit keeps for it carries
+   * it. Default: `project`, so every checkout of the project shares one environment.
+   */
+  name: environmentNameSchema.optional(),
+  /** Added to every host port (registry, emulator, database, apps), for a second environment beside the first. */
+  portOffset: portOffsetSchema.default(0),
+});
+
+/** An app as an AWS environment serves it. */
+const awsAppSchema = z.strictObject({
+  /** The app's public entry point (the ALB or ingress URL): where rollout and promote send probe traffic. */
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://go.dev.example.com" }),
+  /**
+   * Helm values set from Terraform outputs, e.g. "service.ingress.alb.certificateArn": "certificate_arn"
+   * (an output name, then keys into its value).
+   */
+  terraformValues: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 
 const awsEnvironmentSchema = z.strictObject({
@@ -41,8 +97,32 @@ const awsEnvironmentSchema = z.strictObject({
   accountId: z.string().regex(/^\d{12}$/, "must be the 12-digit AWS account id"),
   /** The kubeconfig context of the EKS cluster. */
   kubeContext: z.string().min(1),
-  /** Require typing the environment name before applying. */
+  /** The kubeconfig file; default $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig: z.string().min(1).optional(),
+  /** The namespace the apps run in. */
+  namespace: name.default("apps"),
+  /** Require an approval (a TTY confirmation, or --approve) before Terraform applies. */
   requireApproval: z.boolean().default(true),
+  /** The environment's image registry: copies go to <host>/<repositoryPrefix><image>. */
+  registry: z
+    .strictObject({
+      /** Registry host; default: the Terraform output named by hostOutput. */
+      host: z.string().min(1).optional(),
+      hostOutput: z.string().min(1).default("ecr_registry"),
+      repositoryPrefix: z.string().default(""),
+      /** ecr: credentials from ECR's GetAuthorizationToken; none: an open registry. */
+      auth: z.enum(["ecr", "none"]).default("ecr"),
+    })
+    .default({ hostOutput: "ecr_registry", repositoryPrefix: "", auth: "ecr" }),
+  /** The apps this environment serves, with their entry points. */
+  apps: z.record(name, awsAppSchema).default({}),
+  /** -var values for this environment's Terraform. */
+  terraformVars: z.record(z.string().min(1), z.string()).default({}),
+  /**
+   * Sends every AWS call (STS, ECR, Terraform) to this endpoint instead of AWS: for a stand-in of the
+   * environment on an emulator. Real environments leave it unset.
+   */
+  endpointUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 const sloSchema = z.strictObject({
@@ -64,62 +144,102 @@ const probeSchema = z.strictObject({
 });
 
 /** configSchema is the shape of kit.config.yaml; unknown keys are errors at every level. */
-export const configSchema = z.strictObject({
-  apiVersion: z.literal(CONFIG_API_VERSION),
-  kind: z.literal("Config"),
-  /** Prefix for every name kit creates (cluster, containers, networks). */
-  project: name,
-  images: z
-    .strictObject({
-      source: imageSourceSchema.default("auto"),
-    })
-    .default({ source: "auto" }),
-  cluster: z
-    .strictObject({
-      provider: z.enum(["kind", "existing"]).default("kind"),
-      name: name.optional(),
-      /** kubeconfig context, for the existing provider. */
-      context: z.string().optional(),
-      kubernetesVersion: z
-        .string()
-        .regex(/^v\d+\.\d+\.\d+$/, "must look like v1.34.4")
-        .default("v1.34.4"),
-      workers: z.number().int().min(0).max(3).default(0),
-    })
-    .default({ provider: "kind", kubernetesVersion: "v1.34.4", workers: 0 }),
-  registry: z.strictObject({ hostPort: port.default(5001) }).default({ hostPort: 5001 }),
-  aws: z
-    .strictObject({
-      emulator: z.enum(["auto", "moto", "localstack"]).default("auto"),
-      region: z.string().default("us-east-1"),
-      hostPort: port.default(4566),
-    })
-    .default({ emulator: "auto", region: "us-east-1", hostPort: 4566 }),
-  database: z
-    .strictObject({
-      provider: z.enum(["auto", "mongo", "ferretdb"]).default("auto"),
-      hostPort: port.default(27017),
-      name: z.string().default("orders"),
-    })
-    .default({ provider: "auto", hostPort: 27017, name: "orders" }),
-  terraform: z
-    .strictObject({ binary: z.enum(["auto", "terraform", "tofu"]).default("auto") })
-    .default({ binary: "auto" }),
-  apps: z
-    .record(name, appSchema)
-    .refine((apps) => Object.keys(apps).length > 0, "must list at least one app"),
-  environments: z
-    .record(name, z.discriminatedUnion("type", [localEnvironmentSchema, awsEnvironmentSchema]))
-    .refine((envs) => envs.local?.type === "local", "must define `local` with type: local"),
-  rollout: z
-    .strictObject({
-      slo: sloSchema.default(sloSchema.parse({})),
-      probe: probeSchema.default(probeSchema.parse({})),
-    })
-    .default({ slo: sloSchema.parse({}), probe: probeSchema.parse({}) }),
-});
+export const configSchema = z
+  .strictObject({
+    apiVersion: z.literal(CONFIG_API_VERSION),
+    kind: z.literal("Config"),
+    /** Prefix for every name kit creates (cluster, containers, networks). */
+    project: name,
+    images: z
+      .strictObject({
+        source: imageSourceSchema.default("auto"),
+      })
+      .default({ source: "auto" }),
+    cluster: z
+      .strictObject({
+        provider: z.enum(["kind", "existing"]).default("kind"),
+        name: name.optional(),
+        /** kubeconfig context, for the existing provider. */
+        context: z.string().optional(),
+        kubernetesVersion: z
+          .string()
+          .regex(/^v\d+\.\d+\.\d+$/, "must look like v1.34.4")
+          .default("v1.34.4"),
+        workers: z.number().int().min(0).max(3).default(0),
+      })
+      .default({ provider: "kind", kubernetesVersion: "v1.34.4", workers: 0 }),
+    registry: z.strictObject({ hostPort: port.default(5001) }).default({ hostPort: 5001 }),
+    aws: z
+      .strictObject({
+        emulator: z.enum(["auto", "moto", "localstack"]).default("auto"),
+        region: z.string().default("us-east-1"),
+        hostPort: port.default(4566),
+      })
+      .default({ emulator: "auto", region: "us-east-1", hostPort: 4566 }),
+    database: z
+      .strictObject({
+        provider: z.enum(["auto", "mongo", "ferretdb"]).default("auto"),
+        hostPort: port.default(27017),
+        name: z.string().default("orders"),
+      })
+      .default({ provider: "auto", hostPort: 27017, name: "orders" }),
+    terraform: z
+      .strictObject({
+        binary: z.enum(["auto", "terraform", "tofu"]).default("auto"),
+        /** Variables of the user's shell passed into the Terraform sandbox; nothing else is. */
+        passEnv: z.array(passEnvName).default([]),
+      })
+      .default({ binary: "auto", passEnv: [] }),
+    apps: z
+      .record(name, appSchema)
+      .refine((apps) => Object.keys(apps).length > 0, "must list at least one app"),
+    environments: z
+      .record(name, z.discriminatedUnion("type", [localEnvironmentSchema, awsEnvironmentSchema]))
+      .refine((envs) => envs.local?.type === "local", "must define `local` with type: local"),
+    promote: z
+      .strictObject({
+        /** A gate record older than this is not evidence for a promotion. */
+        maxGateAgeHours: z.number().positive().default(24),
+      })
+      .default({ maxGateAgeHours: 24 }),
+    rollout: z
+      .strictObject({
+        slo: sloSchema.default(sloSchema.parse({})),
+        probe: probeSchema.default(probeSchema.parse({})),
+      })
+      .default({ slo: sloSchema.parse({}), probe: probeSchema.parse({}) }),
+  })
+  .superRefine((config, ctx) => {
+    // Every host port of the local environment is one listener: two fields on one port fail late, in kit up.
+    const holders = new Map<number, string>();
+    const ports: [string[], number][] = [
+      [["registry", "hostPort"], config.registry.hostPort],
+      [["aws", "hostPort"], config.aws.hostPort],
+      [["database", "hostPort"], config.database.hostPort],
+      ...Object.entries(config.apps).map(([app, a]): [string[], number] => [
+        ["apps", app, "hostPort"],
+        a.hostPort,
+      ]),
+    ];
+    for (const [path, port] of ports) {
+      const first = holders.get(port);
+      if (first) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `port ${port} is also ${first}'s; each host port must differ`,
+        });
+      } else {
+        holders.set(port, path.join("."));
+      }
+    }
+  });
 
 /** KitConfig is a loaded, validated and defaulted kit.config.yaml. */
 export type KitConfig = z.infer<typeof configSchema>;
+/** EnvironmentConfig is one entry of `environments`. */
+export type EnvironmentConfig = KitConfig["environments"][string];
+/** AwsEnvironmentConfig is an environment of type aws. */
+export type AwsEnvironmentConfig = Extract<EnvironmentConfig, { type: "aws" }>;
 /** AppConfig is one entry of `apps`. */
 export type AppConfig = KitConfig["apps"][string];

@@ -5,11 +5,11 @@
  * registries (listed in apps/images/images.json); in upstream mode the Dockerfiles' defaults apply.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { join, relative } from "node:path";
+import dockerignoreModule from "@balena/dockerignore";
 import { UserError, wrapError } from "../errors.ts";
 import { inputsHash } from "../hash.ts";
-import { stateDir } from "../paths.ts";
 import { buildImage, imageExists } from "../tools/docker.ts";
 import { ensureBaseImage } from "./base.ts";
 import { hostCaContext } from "./host-ca.ts";
@@ -35,39 +35,54 @@ export interface AppBasesFile {
   apps: Record<string, Record<string, string>>;
 }
 
-const ALWAYS_IGNORED = new Set([".git", "node_modules", "dist", "build", "coverage", ".kit"]);
+// A CommonJS module whose types declare an ES default export; its function is also its `default`.
+const dockerignore = dockerignoreModule.default;
 
-async function ignoredNames(appDir: string): Promise<Set<string>> {
-  const names = new Set(ALWAYS_IGNORED);
+/**
+ * contextFilter reads the app's .dockerignore with Docker's own matching rules (globs, `**`,
+ * `!` exceptions, parent folders), as testcontainers does. isIgnored takes a path relative to the
+ * app folder; mayReinclude says whether an exception rule could bring back a file under an
+ * ignored folder, so such a folder must still be walked.
+ */
+async function contextFilter(
+  appDir: string,
+): Promise<{ isIgnored: (rel: string) => boolean; mayReinclude: boolean }> {
   const file = join(appDir, ".dockerignore");
-  if (!existsSync(file)) return names;
-  for (const raw of (await readFile(file, "utf8")).split("\n")) {
-    const line = raw.trim().replace(/^\/|\/$/g, "");
-    if (line && !line.startsWith("#") && !line.startsWith("!") && !/[*?[]/.test(line)) names.add(line);
-  }
-  return names;
+  if (!existsSync(file)) return { isIgnored: () => false, mayReinclude: false };
+  const text = await readFile(file, "utf8");
+  // Docker matches case-sensitively; the library's default is case-insensitive.
+  const rules = dockerignore({ ignorecase: false }).add(text);
+  const mayReinclude = text.split(/\r?\n/).some((line) => line.trim().startsWith("!"));
+  return { isIgnored: (rel) => rules.ignores(rel), mayReinclude };
 }
 
-/** appSourceHash hashes every file of an app that its Docker build context sends. */
+/**
+ * appSourceHash hashes every file of an app that its Docker build context sends, so a change to a
+ * .dockerignored file (a test, a README) does not rebuild the image.
+ */
 export async function appSourceHash(root: string, appPath: string): Promise<string> {
   const appDir = join(root, appPath);
-  const ignored = await ignoredNames(appDir);
-  const files: Record<string, string> = {};
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      const rel = relative(appDir, path);
-      // The Dockerfile is usually .dockerignored, but it decides the image: always hash it.
-      if ((ignored.has(rel) || ignored.has(entry.name)) && rel !== "Dockerfile") continue;
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) files[rel] = (await readFile(path)).toString("base64");
-    }
-  };
   if (!existsSync(appDir)) {
     throw new UserError(`App folder ${appPath} does not exist.`, {
       hint: "Fix apps.<name>.path in kit.config.yaml.",
     });
   }
+  const { isIgnored, mayReinclude } = await contextFilter(appDir);
+  const files: Record<string, string> = {};
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const rel = relative(appDir, path);
+      if (entry.isDirectory()) {
+        if (!isIgnored(rel) || mayReinclude) await walk(path);
+        continue;
+      }
+      // The Dockerfile is usually .dockerignored, but it decides the image: always hash it.
+      if (isIgnored(rel) && rel !== "Dockerfile") continue;
+      if (entry.isFile()) files[rel] = (await readFile(path)).toString("base64");
+      else if (entry.isSymbolicLink()) files[rel] = `symlink:${await readlink(path)}`;
+    }
+  };
   await walk(appDir);
   return inputsHash(files, 12);
 }
@@ -84,7 +99,8 @@ export async function readAppBases(root: string): Promise<AppBasesFile | undefin
   return JSON.parse(await readFile(file, "utf8")) as AppBasesFile;
 }
 
-interface BuildOptions {
+/** AppBuildOptions say which app to build (its folder under root) and how its bases are made. */
+export interface AppBuildOptions {
   root: string;
   path: string;
   image: string;
@@ -98,7 +114,7 @@ async function ensureLocalBase(
   root: string,
   name: string,
   entry: BaseImageEntry,
-  options: BuildOptions,
+  options: AppBuildOptions,
 ): Promise<string> {
   const base = await ensureBaseImage(undefined, { signal: options.signal, onLine: options.onLine });
   const dockerfile = join(root, entry.dockerfile ?? join(entry.context, "Dockerfile"));
@@ -120,7 +136,7 @@ async function ensureLocalBase(
 }
 
 /** ensureAppImage builds the app's image unless one from the same source exists. */
-export async function ensureAppImage(options: BuildOptions): Promise<AppImage> {
+export async function ensureAppImage(options: AppBuildOptions): Promise<AppImage> {
   const sourceHash = await appSourceHash(options.root, options.path);
   const ref = appImageRef(options.image, sourceHash);
   if (await imageExists(ref, options.signal)) return { ref, sourceHash };
@@ -141,7 +157,6 @@ export async function ensureAppImage(options: BuildOptions): Promise<AppImage> {
       buildArgs[arg] = await ensureLocalBase(options.root, baseName, entry, options);
     }
   }
-  await recordBuildArgs(options.root, options.image, buildArgs);
   try {
     await buildImage(
       {
@@ -157,18 +172,4 @@ export async function ensureAppImage(options: BuildOptions): Promise<AppImage> {
     throw wrapError(err, `building the ${options.image} image from ${options.path}`);
   }
   return { ref, sourceHash };
-}
-
-/** recordBuildArgs keeps each app's base-image build arguments in .kit/base-images.json (the Tiltfile reads it). */
-async function recordBuildArgs(
-  root: string,
-  image: string,
-  buildArgs: Record<string, string>,
-): Promise<void> {
-  const file = join(stateDir(root), "base-images.json");
-  const all = existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>) : {};
-  all[image] = buildArgs;
-  await mkdir(stateDir(root), { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
 }

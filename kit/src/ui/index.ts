@@ -7,6 +7,7 @@ import type { Plan } from "../engine/plan.ts";
 import { type PlanResult, PlanRun } from "../engine/runner.ts";
 import { PlanStore } from "../engine/state.ts";
 import type { AppLogSource } from "../plans/app-logs.ts";
+import type { ApprovalBroker } from "./approval.ts";
 import { createJsonPrinter } from "./json/printer.ts";
 import { createPlainPrinter } from "./plain/printer.ts";
 
@@ -47,6 +48,10 @@ export interface RunUnderFrontEndOptions {
   quitNote?: string;
   /** Apps whose pod logs the Ink view's l key follows. */
   appLogs?: AppLogSource;
+  /** A live panel under the steps in the Ink view: a rollout's traffic and timeline (runs per app). */
+  panel?: { kind: "rollout"; runs: number };
+  /** Questions the plan asks a person (kit promote's plan approval), answered in the Ink view. */
+  approvals?: ApprovalBroker;
 }
 
 /** runUnderFrontEnd runs plan, showing it with the chosen front end, and returns how it ended. */
@@ -66,12 +71,14 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   });
   if (options.frontEnd !== "ink") return planRun.run();
 
-  const [{ render }, React, { App }, { AppLogFeed, AppLogFollower }] = await Promise.all([
+  const [{ render }, React, { App }, { AppLogFeed, AppLogFollower }, panel] = await Promise.all([
     import("ink"),
     import("react"),
     import("./ink/components/App.tsx"),
     import("./app-logs.ts"),
+    options.panel || options.approvals ? livePanel(options) : undefined,
   ]);
+  if (panel?.sink) sinks.push(panel.sink);
   const feed = new AppLogFeed();
   const follower = options.appLogs ? new AppLogFollower(feed, options.appLogs) : undefined;
   let result: PlanResult | undefined;
@@ -82,6 +89,7 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   let retrying: Promise<PlanResult> | undefined;
   const appProps = (closing: boolean) => ({
     store,
+    panel: panel?.element,
     closing,
     quitNote: options.quitNote,
     logApps: follower?.apps,
@@ -116,4 +124,22 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
   return result;
+}
+
+/** livePanel makes the Ink panel under the steps (an approval prompt, a rollout) and its sink. */
+async function livePanel(options: RunUnderFrontEndOptions) {
+  const [React, { RolloutApp }, { ApprovalPrompt }, { RolloutLiveStore }] = await Promise.all([
+    import("react"),
+    import("./ink/components/RolloutApp.tsx"),
+    import("./ink/components/ApprovalPrompt.tsx"),
+    import("./rollout/live.ts"),
+  ]);
+  const store = options.panel ? new RolloutLiveStore(options.panel.runs) : undefined;
+  const element = React.createElement(
+    React.Fragment,
+    null,
+    options.approvals ? React.createElement(ApprovalPrompt, { broker: options.approvals }) : null,
+    store ? React.createElement(RolloutApp, { store }) : null,
+  );
+  return { sink: store?.dispatch, element };
 }

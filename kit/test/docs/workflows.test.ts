@@ -40,22 +40,20 @@ describe(".github/workflows/cd.yml", () => {
 
   it("gets AWS credentials only through OIDC, never from stored keys", () => {
     expect(text).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
-    for (const job of ["plan", "apply", "build", "deploy"]) {
-      expect(cd.jobs[job].permissions["id-token"], job).toBe("write");
-    }
+    expect(cd.jobs.promote.permissions["id-token"]).toBe("write");
   });
 
-  it("applies Terraform only behind an approval environment, and deploys by digest behind the rollout gate", () => {
-    expect(cd.jobs.apply.environment).toMatch(/-infra$/);
-    expect(
-      cd.jobs.apply.steps.some(
-        (s: { run?: string }) => s.run?.includes("terraform apply") && s.run.includes("tfplan"),
-      ),
-    ).toBe(true);
-    const deploy = cd.jobs.deploy.steps.map((s: { run?: string }) => s.run ?? "").join("\n");
-    expect(deploy).toContain("kit rollout");
-    expect(deploy).toContain("service.image.digest=$DIGEST");
-    expect(deploy).toContain('helm -n "$NAMESPACE" rollback');
+  it("gates locally, then promotes with kit promote behind the environment's approval; nothing else rolls back", () => {
+    expect(cd.jobs.promote.environment).toMatch(/inputs\.environment/);
+    const runs = cd.jobs.promote.steps.map((s: { run?: string }) => s.run ?? "");
+    const at = (command: string): number => runs.findIndex((r: string) => r.includes(command));
+    expect(at("npm run up")).toBeGreaterThanOrEqual(0);
+    expect(at("kit rollout")).toBeGreaterThan(at("npm run up"));
+    expect(at("kit promote")).toBeGreaterThan(at("kit rollout"));
+    expect(runs[at("kit promote")]).toContain("--approve");
+    // kit promote rolls back only what it upgraded; no step may roll back a release on its own.
+    expect(text).not.toMatch(/helm[^\n]*rollback/);
+    expect(text).not.toMatch(/if:\s*failure\(\)/);
   });
 
   it("names only role outputs Terraform has", () => {
@@ -63,5 +61,14 @@ describe(".github/workflows/cd.yml", () => {
     for (const output of ["ci_deploy_role_arn", "ci_plan_role_arn", "ci_apply_role_arn"]) {
       expect(outputs).toContain(`output "${output}"`);
     }
+  });
+
+  it("promotes to environments kit.config.yaml defines as AWS environments, under the context CD creates", () => {
+    const config = parse(readFileSync(join(ROOT, "kit.config.yaml"), "utf8"));
+    for (const env of cd.on.workflow_dispatch.inputs.environment.options as string[]) {
+      expect(config.environments[env]?.type, env).toBe("aws");
+      expect(config.environments[env]?.kubeContext, env).toBe(`kit-${env}`);
+    }
+    expect(text).toContain('--alias "$PROJECT-$ENVIRONMENT"');
   });
 });

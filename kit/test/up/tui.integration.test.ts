@@ -3,14 +3,17 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/exec/index.ts";
-import { kit, ROOT } from "./support.ts";
+import { KIT_BIN, REPO_ROOT } from "../support/cli.ts";
+import { createTestEnvironment, type TestEnvironment } from "../support/test-environment.ts";
 
 /**
  * The terminal UI as a person sees it: `kit up` runs in a real terminal (tmux), and the screen is
- * captured at the start, mid-way and at the end. The captures are kept in test-results/tui/.
+ * captured at the start, mid-way and at the end. The captures are kept in test-results/tui/. It
+ * runs in an environment of the test's own (checkout, name, ports), never the user's.
  */
 const SESSION = `kit-tui-${process.pid}`;
-const ARTIFACTS = join(ROOT, "test-results", "tui");
+const ARTIFACTS = join(REPO_ROOT, "test-results", "tui");
+let env: TestEnvironment;
 
 async function tmux(args: string[]): Promise<string> {
   return (await run("tmux", args, { timeoutMs: 30_000 })).stdout;
@@ -36,19 +39,18 @@ async function waitForScreen(predicate: (screen: string) => boolean, timeoutMs: 
 describe("kit up terminal UI (tmux)", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    // Everything goes but the database's volume, so there is a mid-way to see.
-    await kit(["down"]);
+    env = await createTestEnvironment("tui");
   });
 
   afterAll(async () => {
     await run("tmux", ["kill-session", "-t", SESSION], { allowFailure: true });
-    await kit(["down", "--volumes"]);
+    await env?.dispose();
   });
 
   it("names a taken port and retries with r; shows steps with spinners, then endpoints and a summary; l follows an app's pod logs from before its cluster exists; q quits", async () => {
     // The emulator's port is taken when kit up starts: the ports step fails, and r retries it.
     const squatter: Server = createServer();
-    await new Promise<void>((resolve) => squatter.listen(4566, "0.0.0.0", resolve));
+    await new Promise<void>((resolve) => squatter.listen(env.ports.aws, "0.0.0.0", resolve));
     let squatting = true;
     const freePort = async (): Promise<void> => {
       if (!squatting) return;
@@ -66,15 +68,19 @@ describe("kit up terminal UI (tmux)", () => {
         "-y",
         "50",
         "-c",
-        ROOT,
+        env.root,
         // The shell keeps the pane (and the last frame) after kit exits, and shows the exit code.
         "sh",
         "-c",
-        `env -u CI TERM=xterm-256color '${process.execPath}' '${join(ROOT, "kit", "bin", "kit.js")}' up; echo "KIT_EXIT=$?"; sleep 3600`,
+        `env -u CI -u KIT_CONFIG TERM=xterm-256color KIT_ENV_NAME=${env.name} KIT_PORT_OFFSET=${env.portOffset} '${process.execPath}' '${KIT_BIN}' up; echo "KIT_EXIT=$?"; sleep 3600`,
       ]);
       const failed = await waitForScreen((s) => /r retry failed step/.test(s), 10 * 60_000);
       writeFileSync(join(ARTIFACTS, "0-port-taken.txt"), failed);
-      expect(failed).toMatch(/Port 4566 \(aws\.hostPort\) is already in use by pid \d+/);
+      expect(failed).toMatch(
+        new RegExp(
+          `Port ${env.ports.aws} \\(aws\\.hostPort \\+ port offset \\d+\\) is already in use by pid \\d+`,
+        ),
+      );
       expect(failed).toMatch(/\d+ failed, \d+ skipped/);
       // l follows go-app's pods before there is a cluster: the pane says why it cannot yet, and keeps trying.
       await tmux(["send-keys", "-t", SESSION, "l"]);
@@ -110,13 +116,13 @@ describe("kit up terminal UI (tmux)", () => {
         await tmux(["send-keys", "-t", SESSION, "Escape"]);
         const failure = await waitForScreen((s) => /error: /.test(s), 10_000).catch(() => end);
         writeFileSync(join(ARTIFACTS, "3-end-failure.txt"), failure);
-        const runLog = readFileSync(join(ROOT, ".kit", "logs", "up.log"), "utf8");
+        const runLog = readFileSync(join(env.root, ".kit", "logs", "up.log"), "utf8");
         expect.fail(
           `kit up did not finish; the screen showed:\n${failure}\nthe end of .kit/logs/up.log:\n${runLog.slice(-6000)}`,
         );
       }
-      expect(end).toMatch(/kube context\s+kind-kit/);
-      expect(end).toMatch(/go-app\s+http:\/\/127\.0\.0\.1:30080/);
+      expect(end).toMatch(new RegExp(`kube context\\s+${env.kubeContext}`));
+      expect(end).toMatch(new RegExp(`go-app\\s+http://127\\.0\\.0\\.1:${env.ports.apps["go-app"]}`));
       expect(end).toMatch(/MONGODB_URL/);
       // Like `tilt up`, the view stays once everything is up.
       expect(end).not.toMatch(/KIT_EXIT/);
@@ -126,7 +132,7 @@ describe("kit up terminal UI (tmux)", () => {
       await waitForScreen((s) => /logs: go-app pods · following 2 containers of 2 pods/.test(s), 60_000);
       // A request made now shows up in the pane (the probes' lines scroll it away within seconds).
       const path = `/kit-tui-${process.pid}`;
-      await fetch(`http://127.0.0.1:30080${path}`, { signal: AbortSignal.timeout(10_000) });
+      await fetch(`${env.appUrl("go-app")}${path}`, { signal: AbortSignal.timeout(10_000) });
       const logs = await waitForScreen((s) => s.includes(path), 30_000);
       writeFileSync(join(ARTIFACTS, "4-app-logs.txt"), logs);
       // `<pod> | <time> <level> <message> <fields>`: the apps' JSON lines, compacted to fit the pane.
@@ -142,7 +148,7 @@ describe("kit up terminal UI (tmux)", () => {
       expect(quit).not.toMatch(/q quit/);
       await capture("5-final");
       // Quitting leaves the environment up.
-      expect((await kit(["status"])).exitCode).toBe(0);
+      expect((await env.kit(["status"])).exitCode).toBe(0);
     } finally {
       await freePort();
     }

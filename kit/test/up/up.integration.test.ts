@@ -1,20 +1,19 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "../../src/errors.ts";
 import { run } from "../../src/exec/index.ts";
 import { binDir } from "../../src/paths.ts";
-import { environmentNames } from "../../src/plans/names.ts";
-import { type DockerSnapshot, dockerSnapshot, httpText, jsonEvents, kit, ROOT } from "./support.ts";
+import { changedSteps, httpText, jsonEvents, KIT_BIN } from "../support/cli.ts";
+import { createTestEnvironment, type TestEnvironment } from "../support/test-environment.ts";
 
-const KIT = join(ROOT, "kit", "bin", "kit.js");
+let env: TestEnvironment;
 
 /** kubectl on the environment's cluster, as kit built and installed it. */
 async function kubectl(args: string[]): Promise<string> {
-  const names = environmentNames("kit");
   const result = await run(
     join(binDir(), "kubectl"),
-    ["--kubeconfig", names.kubeconfig, "--context", "kind-kit", "-n", names.namespace, ...args],
+    ["--kubeconfig", env.kubeconfig, "--context", env.kubeContext, "-n", env.namespace, ...args],
     { timeoutMs: 120_000 },
   );
   return result.stdout;
@@ -43,22 +42,20 @@ async function waitFor(
  * The whole local environment, end to end, the way a user runs it: `kit up` without a TTY from
  * no environment, the apps through their mapped ports, the order API on the database, a second
  * `kit up` that changes nothing, `kit status`, and `kit down --volumes` leaving nothing behind.
+ * It runs in an environment of its own (its own checkout, name and ports), never the user's.
  */
 describe("kit up / status / down", () => {
-  let before: DockerSnapshot;
-
   beforeAll(async () => {
-    // Start from no environment (an earlier failed run may have left one).
-    await kit(["down", "--volumes"]);
-    before = await dockerSnapshot();
+    env = await createTestEnvironment("up");
   });
 
   afterAll(async () => {
-    await kit(["down", "--volumes"]);
+    await env?.dispose();
   });
 
   it("brings everything up from nothing in non-TTY mode", async () => {
-    const result = await kit(["up"]);
+    expect(await env.resources()).toEqual({ containers: [], volumes: [] });
+    const result = await env.kit(["up"]);
     if (result.exitCode !== 0) console.error(result.stdout.slice(-6000), result.stderr.slice(-3000));
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/up succeeded in/);
@@ -67,16 +64,16 @@ describe("kit up / status / down", () => {
   });
 
   it("serves both apps through their mapped host ports", async () => {
-    const go = await httpText("http://127.0.0.1:30080/");
+    const go = await httpText(`${env.appUrl("go-app")}/`);
     expect(go.status).toBe(200);
     expect(go.body).toMatch(/Hi!/);
-    const node = await httpText("http://127.0.0.1:30081/");
+    const node = await httpText(`${env.appUrl("node-app")}/`);
     expect(node.status).toBe(200);
     expect(node.body).toMatch(/Hi!/);
   });
 
   it("writes orders to the database and reads them back through the order API", async () => {
-    const created = await httpText("http://127.0.0.1:30081/orders", {
+    const created = await httpText(`${env.appUrl("node-app")}/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -87,56 +84,47 @@ describe("kit up / status / down", () => {
     });
     expect(created.status).toBe(201);
     const order = JSON.parse(created.body) as { id: string };
-    const fetched = await httpText(`http://127.0.0.1:30081/orders/${order.id}`);
+    const fetched = await httpText(`${env.appUrl("node-app")}/orders/${order.id}`);
     expect(fetched.status).toBe(200);
     expect(JSON.parse(fetched.body)).toMatchObject({ id: order.id, customerId: "c-e2e" });
   });
 
   it("a second kit up changes nothing and says so", async () => {
-    const result = await kit(["--json", "up"]);
+    const result = await env.kit(["--json", "up"]);
     expect(result.exitCode).toBe(0);
     const succeeded = jsonEvents(result.stdout).filter((e) => e.type === "step-succeeded");
     expect(succeeded.length).toBeGreaterThan(10);
     const changed = succeeded
       .filter((e) => e.type === "step-succeeded" && e.changed)
       .map((e) => "step" in e && e.step);
-    // Readiness checks run every time (they only read); nothing else may change.
+    // Readiness checks and the network connections run every time (idempotent); nothing else may change.
     expect(
-      changed.filter(
-        (s) => typeof s === "string" && !s.startsWith("ready:") && s !== "image-source" && s !== "networks",
-      ),
+      changed.filter((s) => typeof s === "string" && !s.startsWith("ready:") && s !== "networks"),
     ).toEqual([]);
   });
 
   it("after a code change and a values change, kit up rebuilds and redeploys only what they touch", async () => {
-    const source = join(ROOT, "apps", "go-app", "main.go");
-    const values = join(ROOT, "charts", "node-app", "values-local.yaml");
+    // The test's own checkout: the user's files are never edited.
+    const source = join(env.root, "apps", "go-app", "main.go");
+    const values = join(env.root, "charts", "node-app", "values-local.yaml");
     const originals = [readFileSync(source, "utf8"), readFileSync(values, "utf8")] as const;
-    const changedSteps = async (): Promise<string[]> => {
-      const result = await kit(["--json", "up"]);
+    const changed = async (): Promise<string[]> => {
+      const result = await env.kit(["--json", "up"]);
       expect(result.exitCode, result.stdout.slice(-4000)).toBe(0);
-      return jsonEvents(result.stdout)
-        .flatMap((e) => (e.type === "step-succeeded" && e.changed ? [e.step] : []))
-        .filter((s) => !s.startsWith("ready:") && s !== "image-source" && s !== "networks")
-        .sort();
+      return changedSteps(result.stdout);
     };
     try {
       writeFileSync(source, `${originals[0]}\n// kit e2e: a code change (${process.pid})\n`);
       writeFileSync(values, `${originals[1]}\n# kit e2e: a values change (${process.pid})\n`);
       // go-app's code: a new image, pushed and rolled out; node-app's values: a new release, same image.
-      expect(await changedSteps()).toEqual([
-        "deploy:go-app",
-        "deploy:node-app",
-        "image:go-app",
-        "push:go-app",
-      ]);
+      expect(await changed()).toEqual(["deploy:go-app", "deploy:node-app", "image:go-app", "push:go-app"]);
     } finally {
       writeFileSync(source, originals[0]);
       writeFileSync(values, originals[1]);
     }
     // Back to the committed files: the earlier image is still built and pushed, so only the releases move.
-    expect(await changedSteps()).toEqual(["deploy:go-app", "deploy:node-app"]);
-    expect((await httpText("http://127.0.0.1:30080/")).status).toBe(200);
+    expect(await changed()).toEqual(["deploy:go-app", "deploy:node-app"]);
+    expect((await httpText(`${env.appUrl("go-app")}/`)).status).toBe(200);
     // The replaced pods drain for a while after helm returns; the tests after this one count pods.
     for (const app of ["go-app", "node-app"]) {
       const pods = async () =>
@@ -157,10 +145,10 @@ describe("kit up / status / down", () => {
 
   it("./deploy-apps go-app deploys that app alone; without apps or with an unknown one it says how to call it", async () => {
     const deploy = (args: string[]) =>
-      run(join(ROOT, "deploy-apps"), args, {
-        cwd: ROOT,
+      run(join(env.root, "deploy-apps"), args, {
+        cwd: env.root,
         allowFailure: true,
-        env: { CI: "1" },
+        env: env.childEnv,
         timeoutMs: 20 * 60_000,
       });
     const ok = await deploy(["--plain", "go-app"]);
@@ -176,17 +164,19 @@ describe("kit up / status / down", () => {
   });
 
   it("kit status reports every component healthy", async () => {
-    const result = await kit(["--json", "status"]);
+    const result = await env.kit(["--json", "status"]);
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as {
+      environment: { name: string };
       components: { state: string }[];
     };
+    expect(report.environment.name).toBe(env.name);
     expect(report.components.length).toBeGreaterThanOrEqual(6);
     expect(report.components.every((c) => c.state === "healthy")).toBe(true);
   });
 
   it("kit logs --no-follow prints the recent lines of every pod of the app, naming the pod", async () => {
-    const result = await kit(["logs", "go-app", "--no-follow", "--tail", "5"]);
+    const result = await env.kit(["logs", "go-app", "--no-follow", "--tail", "5"]);
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split("\n").filter(Boolean);
     const pods = new Set(lines.map((line) => line.split(" | ")[0]));
@@ -198,17 +188,17 @@ describe("kit up / status / down", () => {
   it("kit logs follows new lines and pods that start while it runs", async () => {
     const lines: string[] = [];
     const controller = new AbortController();
-    const following = run(process.execPath, [KIT, "logs", "node-app", "--tail", "1"], {
-      cwd: ROOT,
+    const following = run(process.execPath, [KIT_BIN, "logs", "node-app", "--tail", "1"], {
+      cwd: env.root,
       signal: controller.signal,
       timeoutMs: 5 * 60_000,
-      env: { CI: "1" },
+      env: env.childEnv,
       onLine: (line) => lines.push(line),
     }).catch((err: unknown) => err);
     try {
       await waitFor(() => lines.length >= 2, 60_000, "the last line of each node-app pod");
       const path = `/kit-logs-test-${process.pid}`;
-      expect((await httpText(`http://127.0.0.1:30081${path}`)).status).toBe(404);
+      expect((await httpText(`${env.appUrl("node-app")}${path}`)).status).toBe(404);
       await waitFor(
         () => lines.some((l) => l.includes(`"path":"${path}"`)),
         30_000,
@@ -225,7 +215,7 @@ describe("kit up / status / down", () => {
 
       // A kubelet restart closes every log stream while the containers keep running: kit logs
       // reopens them after the last line it showed, so a new line arrives and no old one repeats.
-      const node = `${environmentNames("kit").cluster}-control-plane`;
+      const node = `${env.name}-control-plane`;
       await run("docker", ["exec", node, "systemctl", "restart", "kubelet"], { timeoutMs: 120_000 });
       const after = `/kit-logs-after-kubelet-${process.pid}`;
       await waitFor(
@@ -233,7 +223,7 @@ describe("kit up / status / down", () => {
         120_000,
         `a log line for ${after} after the kubelet restarted`,
         async () => {
-          await httpText(`http://127.0.0.1:30081${after}`).catch(() => undefined);
+          await httpText(`${env.appUrl("node-app")}${after}`).catch(() => undefined);
         },
       );
       expect(lines.filter((l) => l.includes(`"path":"${path}"`))).toHaveLength(1);
@@ -245,12 +235,12 @@ describe("kit up / status / down", () => {
     expect(await following).toBeInstanceOf(CancelledError);
   });
 
-  it("kit down --volumes leaves no container, network or volume of kit's behind", async () => {
-    const result = await kit(["down", "--volumes"]);
+  it("kit down --volumes leaves no container, volume or state of the environment behind", async () => {
+    expect((await env.resources()).containers.length).toBeGreaterThanOrEqual(4);
+    expect(existsSync(env.stateDir)).toBe(true);
+    const result = await env.kit(["down", "--volumes"]);
     expect(result.exitCode).toBe(0);
-    const after = await dockerSnapshot();
-    expect(after.containers).toEqual(before.containers);
-    expect(after.networks).toEqual(before.networks);
-    expect(after.volumes).toEqual(before.volumes);
+    expect(await env.resources()).toEqual({ containers: [], volumes: [] });
+    expect(existsSync(env.stateDir)).toBe(false);
   });
 });

@@ -2,10 +2,12 @@ import { checkTools, doctorPlan } from "../../plans/doctor.ts";
 import { loadVersions } from "../../tools/catalog.ts";
 import { runUnderFrontEnd } from "../../ui/index.ts";
 import { formatDoctorTable } from "../../ui/plain/doctor-table.ts";
-import type { CommandContext } from "../context.ts";
+import { type CommandContext, loadProject } from "../context.ts";
 
 /** runDoctor checks (and with fix installs) the toolchain, prints the table, returns the exit code. */
 export async function runDoctor(ctx: CommandContext, fix: boolean): Promise<number> {
+  // A config named with --config (or KIT_CONFIG) is checked too: a doctor that passes on a broken config misleads.
+  if (ctx.options.config ?? process.env.KIT_CONFIG) await loadProject(ctx.options);
   const versions = loadVersions();
   const result = await runUnderFrontEnd(doctorPlan({ fix, versions }), {
     frontEnd: ctx.frontEnd,

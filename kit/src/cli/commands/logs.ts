@@ -1,5 +1,6 @@
 import { appLogSource, formatPodLogLine } from "../../plans/app-logs.ts";
 import { type CommandContext, loadProject } from "../context.ts";
+import { wholeNumber } from "../flags.ts";
 
 /** LogsFlags are `kit logs`'s options. */
 export interface LogsFlags {
@@ -10,11 +11,7 @@ export interface LogsFlags {
 /** runLogs prints an app's pod logs (`pod | line`, or JSON lines), following until Ctrl-C. */
 export async function runLogs(ctx: CommandContext, app: string, flags: LogsFlags): Promise<number> {
   const project = await loadProject(ctx.options);
-  const { UserError } = await import("../../errors.ts");
-  const tailLines = Number.parseInt(flags.tail, 10);
-  if (!/^\d+$/.test(flags.tail) || tailLines < 1) {
-    throw new UserError(`--tail ${flags.tail} is not a whole number of 1 or more.`);
-  }
+  const tailLines = wholeNumber("--tail", flags.tail, { min: 1, example: "--tail 50" });
   const source = appLogSource(project.config);
   await source.follow(app, {
     tailLines,

@@ -1,3 +1,4 @@
+import { environmentDir } from "../../paths.ts";
 import { environmentStatus, formatStatusTable } from "../../plans/status.ts";
 import { type CommandContext, loadProject } from "../context.ts";
 
@@ -5,7 +6,12 @@ import { type CommandContext, loadProject } from "../context.ts";
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const project = await loadProject(ctx.options);
   const rows = await environmentStatus(project.config);
-  if (ctx.options.json) process.stdout.write(`${JSON.stringify({ type: "status", components: rows })}\n`);
-  else process.stdout.write(formatStatusTable(rows));
+  const environment = { name: project.environment.name, stateDir: environmentDir(project.environment.name) };
+  if (ctx.options.json) {
+    process.stdout.write(`${JSON.stringify({ type: "status", environment, components: rows })}\n`);
+  } else {
+    process.stdout.write(`environment ${environment.name} (state in ${environment.stateDir})\n\n`);
+    process.stdout.write(formatStatusTable(rows));
+  }
   return rows.every((r) => r.state === "healthy") ? 0 : 1;
 }

@@ -1,11 +1,16 @@
 import { join } from "node:path";
+import { requireProjectFiles } from "../../config/project-files.ts";
+import { openLocalEnvironment } from "../../environment/state.ts";
+import { releaseLockWhenFinished } from "../../environment/steps.ts";
 import { stateDir } from "../../paths.ts";
 import { appLogSource } from "../../plans/app-logs.ts";
 import { endpointsRecorder } from "../../plans/endpoints.ts";
 import { upPlan } from "../../plans/up.ts";
+import { realUpDeps } from "../../plans/up-deps.ts";
 import { runUnderFrontEnd } from "../../ui/index.ts";
 import { openRunLog } from "../../ui/plain/run-log.ts";
 import { type CommandContext, loadProject } from "../context.ts";
+import { wholeNumber } from "../flags.ts";
 
 /** runUp brings the local environment up and returns the exit code. */
 export async function runUp(
@@ -13,6 +18,7 @@ export async function runUp(
   opts: { env: string; only?: string; concurrency?: string },
 ): Promise<number> {
   const project = await loadProject(ctx.options);
+  requireProjectFiles(project.config, project.root, project.configPath);
   const { UserError } = await import("../../errors.ts");
   const environment = project.config.environments[opts.env];
   if (!environment) {
@@ -22,19 +28,26 @@ export async function runUp(
   }
   if (environment.type !== "local") {
     throw new UserError(`kit up brings up local environments only; ${opts.env} is an AWS environment.`, {
-      hint: `AWS environments are deployed by the CD workflow (.github/workflows/cd.yml, environment ${opts.env}); kit has no command for them yet.`,
+      hint: `An AWS environment gets what passed the local gate with \`kit promote ${opts.env}\` (docs/promote.md); \`kit rollout --env ${opts.env}\` tests it.`,
     });
   }
-  const concurrency = opts.concurrency === undefined ? undefined : Number.parseInt(opts.concurrency, 10);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-    throw new UserError(`--concurrency ${opts.concurrency} is not a whole number of 1 or more.`);
-  }
+  const concurrency =
+    opts.concurrency === undefined
+      ? undefined
+      : wholeNumber("--concurrency", opts.concurrency, {
+          min: 1,
+          example: "--concurrency 1 runs one step at a time",
+        });
   const only = opts.only
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  const endpoints = endpointsRecorder(project.root);
-  const plan = upPlan({ config: project.config, root: project.root, only });
+  const local = openLocalEnvironment(project.environment.name, {
+    command: "kit up",
+    checkout: project.root,
+  });
+  const endpoints = endpointsRecorder(project.root, local);
+  const plan = upPlan({ config: project.config, root: project.root, environment: local, only }, realUpDeps());
   const runLog = openRunLog(join(stateDir(project.root), "logs", "up.log"));
   const result = await runUnderFrontEnd(plan, {
     frontEnd: ctx.frontEnd,
@@ -45,9 +58,12 @@ export async function runUp(
     quitNote: "the environment stays up; `kit down` removes it",
     appLogs: appLogSource(project.config),
     concurrency,
-    sinks: [endpoints.sink, runLog.sink],
+    sinks: [endpoints.sink, runLog.sink, releaseLockWhenFinished(local.lock)],
   }).finally(() => runLog.close());
-  await endpoints.write();
+  const written = await endpoints.write();
+  if (result.ok && !written.written && written.missing.length > 0) {
+    process.stderr.write(`kit up did not write .kit/endpoints.json: ${written.missing.join("; ")}\n`);
+  }
   if (result.cancelled) {
     process.stderr.write(
       "kit up was interrupted; what it had started is still there. `kit down` removes it.\n",

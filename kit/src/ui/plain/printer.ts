@@ -3,6 +3,7 @@
  * with their command, output tail and hint, and the plan's outputs at the end.
  */
 import type { ErrorInfo, EventSink, KitEvent } from "../../engine/events.ts";
+import { formatStepData } from "./step-data.ts";
 
 /** PlainPrinterOptions tune the plain printer. */
 export interface PlainPrinterOptions {
@@ -54,6 +55,9 @@ export function createPlainPrinter(options: PlainPrinterOptions): EventSink {
         break;
       case "step-log":
         if (options.verbose || event.stream === "info") out(event.time, `[${event.step}] ${event.line}`);
+        break;
+      case "step-data":
+        for (const line of formatStepData(event, options.verbose)) options.write(`${line}\n`);
         break;
       case "step-succeeded":
         out(

@@ -1,5 +1,5 @@
 import { Box, Text, useInput, useStdout } from "ink";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import type { PlanStore } from "../../../engine/state.ts";
 import type { AppLogFeedState } from "../../app-logs.ts";
 import { stateToView } from "../../view.ts";
@@ -29,6 +29,11 @@ export interface AppProps {
   quitNote?: string;
   /** The front end is about to unmount: the last frame stays on the terminal without the keys. */
   closing?: boolean;
+  /**
+   * A live picture of the plan's work (a rollout's traffic and timeline), shown under the steps;
+   * a step's logs then show only when the user selects one or a step failed.
+   */
+  panel?: ReactNode;
 }
 
 const NOT_FOLLOWING: AppLogFeedState = { status: "", lines: [] };
@@ -48,6 +53,7 @@ export function App({
   onFollowLogs,
   quitNote,
   closing = false,
+  panel,
 }: AppProps) {
   const state = usePlanState(store);
   const feed = useThrottledStore(appLogs, 100);
@@ -88,9 +94,10 @@ export function App({
     <Box flexDirection="column">
       <Text bold>{`kit ${view.title}`}</Text>
       <StepList rows={view.rows} frame={frame} />
+      {feed.app === undefined ? panel : null}
       {feed.app !== undefined ? (
         <AppLogPane feed={feed} lines={paneLines} />
-      ) : view.selected ? (
+      ) : view.selected && (!panel || selectedId !== undefined || view.counts.failed > 0) ? (
         <LogPane selected={view.selected} />
       ) : null}
       <Outputs outputs={view.outputs} />
