@@ -11,6 +11,7 @@ import { wrapError } from "../errors.ts";
 import { run } from "../exec/index.ts";
 import { inputsHash } from "../hash.ts";
 import { cacheDir } from "../paths.ts";
+import { createSingleFlight } from "../single-flight.ts";
 import { docker, imageExists, KIT_LABEL } from "../tools/docker.ts";
 
 /** BaseImageSpec is every input of the base image. */
@@ -46,12 +47,36 @@ interface StepOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** ensureBaseImage returns the base image, making it from the cache or from scratch as needed. */
+/** Steps that need one base at the same time share one making of it (one debootstrap, not six). */
+const making = createSingleFlight<BaseImageResult>();
+
+/**
+ * ensureBaseImage returns the base image, making it from the cache or from scratch as needed. Within
+ * one kit process, callers asking for the same base while it is being made wait for that run.
+ */
 export async function ensureBaseImage(
   spec: BaseImageSpec = DEFAULT_BASE_SPEC,
   options: StepOptions = {},
 ): Promise<BaseImageResult> {
   const ref = baseImageRef(spec);
+  if (await imageExists(ref, options.signal)) return { ref, action: "present" };
+  let joined = false;
+  const result = await making.do(ref, () => makeBaseImage(spec, ref, options), {
+    signal: options.signal,
+    onJoin: () => {
+      joined = true;
+      options.onLine?.(`waiting for the base image ${ref}, which another step is making`);
+    },
+  });
+  // Only the caller that made it reports "built"; the others found it made.
+  return joined ? { ref, action: "present" } : result;
+}
+
+async function makeBaseImage(
+  spec: BaseImageSpec,
+  ref: string,
+  options: StepOptions,
+): Promise<BaseImageResult> {
   if (await imageExists(ref, options.signal)) return { ref, action: "present" };
   const dir = join(cacheDir(options.env), "images");
   const tarball = join(dir, `${ref.replace(/[/:]/g, "_")}.tar.gz`);
