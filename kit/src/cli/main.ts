@@ -127,6 +127,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command("stop")
+    .description(
+      "stop every container of this project's environment, keeping them and their data; `kit up` starts it again",
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { runStop } = await import("./commands/stop.ts");
+      setExitCode(await runStop(context(cmd)));
+    });
+
+  program
     .command("status")
     .description("show each component's health and endpoint (exit 0 only when all are healthy)")
     .action(async (_opts: unknown, cmd: Command) => {

@@ -8,6 +8,8 @@ import { changedSteps, httpText, jsonEvents, KIT_BIN } from "../support/cli.ts";
 import { createTestEnvironment, type TestEnvironment } from "../support/test-environment.ts";
 
 let env: TestEnvironment;
+/** An order written through the API early on; it must outlive kit stop and the next kit up. */
+let orderId = "";
 
 /** kubectl on the environment's cluster, as kit built and installed it. */
 async function kubectl(args: string[]): Promise<string> {
@@ -84,6 +86,7 @@ describe("kit up / status / down", () => {
     });
     expect(created.status).toBe(201);
     const order = JSON.parse(created.body) as { id: string };
+    orderId = order.id;
     const fetched = await httpText(`${env.appUrl("node-app")}/orders/${order.id}`);
     expect(fetched.status).toBe(200);
     expect(JSON.parse(fetched.body)).toMatchObject({ id: order.id, customerId: "c-e2e" });
@@ -233,6 +236,28 @@ describe("kit up / status / down", () => {
     }
     // It followed until stopped: the only way it ended is the test's cancel.
     expect(await following).toBeInstanceOf(CancelledError);
+  });
+
+  it("kit stop keeps every container and the data; kit up starts them again with the apps answering", async () => {
+    const containers = (await env.resources()).containers;
+    expect(containers.length).toBeGreaterThanOrEqual(4);
+    const stop = await env.kit(["stop"]);
+    if (stop.exitCode !== 0) console.error(stop.stdout.slice(-4000), stop.stderr.slice(-2000));
+    expect(stop.exitCode).toBe(0);
+    expect((await env.resources()).containers).toEqual(containers);
+    const running = await run("docker", ["ps", "--format", "{{.Names}}"]);
+    expect(running.stdout.split("\n").filter((name) => containers.includes(name))).toEqual([]);
+    expect((await env.kit(["stop"])).stdout).toMatch(/not running/);
+
+    const started = Date.now();
+    const up = await env.kit(["up"]);
+    if (up.exitCode !== 0) console.error(up.stdout.slice(-6000), up.stderr.slice(-3000));
+    expect(up.exitCode).toBe(0);
+    console.log(`kit up on the stopped environment took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const fetched = await httpText(`${env.appUrl("node-app")}/orders/${orderId}`);
+    expect(fetched.status).toBe(200);
+    expect(JSON.parse(fetched.body)).toMatchObject({ id: orderId, customerId: "c-e2e" });
+    expect((await httpText(`${env.appUrl("go-app")}/`)).status).toBe(200);
   });
 
   it("kit down --volumes leaves no container, volume or state of the environment behind", async () => {

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { configSchema } from "../config/schema.ts";
+import type { KitEvent } from "../engine/events.ts";
+import { runPlan } from "../engine/runner.ts";
+import { openLocalEnvironment } from "../environment/state.ts";
+import { releaseLockWhenFinished } from "../environment/steps.ts";
+import { type StopDocker, stopPlan } from "./stop.ts";
+
+const configFor = (provider: "kind" | "existing") =>
+  configSchema.parse({
+    apiVersion: "kit.dev/v1alpha1",
+    kind: "Config",
+    project: `stop-test-${process.pid}`,
+    cluster: provider === "kind" ? { provider } : { provider, context: "team-cluster" },
+    apps: { "go-app": { path: "apps/go-app", image: "go-app", chart: "charts/go-app", hostPort: 30080 } },
+    environments: { local: { type: "local", terraformDir: "terraform/environments/local" } },
+  });
+
+/** fakeDocker holds containers by name with the labels docker ps would match, and records stops. */
+function fakeDocker(containers: Record<string, { labels: Record<string, string>; running: boolean }>) {
+  const stops: string[][] = [];
+  const matches = (name: string, filter: string): boolean => {
+    const [kind, value = ""] = filter.split(/=(.*)/s);
+    if (kind === "name") return new RegExp(value.replace("^/", "^")).test(name);
+    const [key, want] = value.split(/=(.*)/s);
+    return containers[name]?.labels[key ?? ""] === want;
+  };
+  const docker: StopDocker = {
+    async running(filters) {
+      return Object.keys(containers)
+        .filter((name) => containers[name]?.running && filters.every((f) => matches(name, f)))
+        .sort();
+    },
+    async stop(names) {
+      stops.push(names);
+      for (const name of names) (containers[name] as { running: boolean }).running = false;
+    },
+  };
+  return { docker, stops, containers };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function runStop(config: ReturnType<typeof configFor>, docker: StopDocker) {
+  const dir = mkdtempSync(join(tmpdir(), "kit-stop-plan-"));
+  dirs.push(dir);
+  const environment = openLocalEnvironment(
+    config.project,
+    { command: "kit stop", checkout: join(dir, "checkout") },
+    { env: { KIT_CACHE_DIR: join(dir, "cache") } },
+  );
+  const events: KitEvent[] = [];
+  const release = releaseLockWhenFinished(environment.lock);
+  const result = await runPlan(stopPlan({ config, environment }, docker), {
+    sink: (event) => {
+      events.push(event);
+      release(event);
+    },
+  });
+  const summaries = Object.fromEntries(
+    events.flatMap((e) => (e.type === "step-succeeded" ? [[e.step, e.summary]] : [])),
+  );
+  return { result, summaries, lockHeld: environment.lock.isHeld };
+}
+
+describe("stopPlan", () => {
+  const project = `stop-test-${process.pid}`;
+  const world = () =>
+    fakeDocker({
+      [`${project}-control-plane`]: { labels: { "io.x-k8s.kind.cluster": project }, running: true },
+      [`${project}-registry`]: { labels: {}, running: true },
+      [`${project}-kit-aws`]: {
+        labels: { "dev.kit.managed": "true", "dev.kit.project": project },
+        running: true,
+      },
+      [`${project}-kit-database`]: {
+        labels: { "dev.kit.managed": "true", "dev.kit.project": project },
+        running: true,
+      },
+      "other-control-plane": { labels: { "io.x-k8s.kind.cluster": "other" }, running: true },
+      "other-kit-database": {
+        labels: { "dev.kit.managed": "true", "dev.kit.project": "other" },
+        running: true,
+      },
+      "users-own-postgres": { labels: {}, running: true },
+    });
+
+  it("stops the environment's nodes, registry, emulator and database, and nothing of anyone else", async () => {
+    const { docker, stops, containers } = world();
+    const { result, summaries, lockHeld } = await runStop(configFor("kind"), docker);
+    expect(result.ok).toBe(true);
+    expect(stops.flat().sort()).toEqual(
+      [
+        `${project}-control-plane`,
+        `${project}-kit-aws`,
+        `${project}-kit-database`,
+        `${project}-registry`,
+      ].sort(),
+    );
+    expect(containers["other-control-plane"]?.running).toBe(true);
+    expect(containers["other-kit-database"]?.running).toBe(true);
+    expect(containers["users-own-postgres"]?.running).toBe(true);
+    expect(summaries.cluster).toBe(`stopped ${project}-control-plane (kept, with their data)`);
+    expect(lockHeld).toBe(false);
+  });
+
+  it("a second stop finds nothing running and changes nothing", async () => {
+    const { docker, stops } = world();
+    await runStop(configFor("kind"), docker);
+    const before = stops.length;
+    const { result, summaries } = await runStop(configFor("kind"), docker);
+    expect(result.ok).toBe(true);
+    expect(stops.length).toBe(before);
+    expect(summaries).toMatchObject({
+      cluster: "not running",
+      registry: "not running",
+      services: "not running",
+    });
+  });
+
+  it("leaves a cluster kit did not create running", async () => {
+    const { docker, containers } = world();
+    const { result, summaries } = await runStop(configFor("existing"), docker);
+    expect(result.ok).toBe(true);
+    expect(summaries.cluster).toBeUndefined();
+    expect(containers[`${project}-control-plane`]?.running).toBe(true);
+    expect(containers[`${project}-kit-database`]?.running).toBe(false);
+  });
+});
