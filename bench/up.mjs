@@ -2,8 +2,9 @@
 // bench/up: wall time of `kit up` cold (images and tools cached, no cluster, no containers), as
 // a no-op (everything up), and from a stopped environment (`kit stop`, then `kit up`), each
 // beside the same plan run one step at a time (--concurrency 1, a plain sequential script of the
-// same steps) in the same run. It measures an environment of its own (KIT_ENV_NAME kit-bench-up, ports shifted by KIT_PORT_OFFSET 1900, unless set), which it
-// brings up from nothing and leaves down; the user's environment is never touched.
+// same steps) in the same run. It measures an environment of its own (KIT_ENV_NAME kit-bench-up,
+// ports shifted by KIT_PORT_OFFSET 1900, unless set), which it brings up from nothing and leaves
+// down; the user's environment is never touched.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
