@@ -8,6 +8,7 @@ import { type PlanResult, PlanRun } from "../engine/runner.ts";
 import { PlanStore } from "../engine/state.ts";
 import type { AppLogSource } from "../plans/app-logs.ts";
 import type { ApprovalBroker } from "./approval.ts";
+import type { DevLiveStore } from "./dev/live.ts";
 import { createJsonPrinter } from "./json/printer.ts";
 import { createPlainPrinter } from "./plain/printer.ts";
 
@@ -48,8 +49,18 @@ export interface RunUnderFrontEndOptions {
   quitNote?: string;
   /** Apps whose pod logs the Ink view's l key follows. */
   appLogs?: AppLogSource;
-  /** A live panel under the steps in the Ink view: a rollout's traffic and timeline (runs per app). */
-  panel?: { kind: "rollout"; runs: number };
+  /**
+   * A live panel under the steps in the Ink view: a rollout's traffic and timeline (runs per app),
+   * or kit dev's saves and what each did.
+   */
+  panel?: { kind: "rollout"; runs: number } | { kind: "dev"; store: DevLiveStore };
+  /**
+   * Work that goes on in the Ink view after the plan succeeded, while the view stays (kit dev's
+   * watch): it gets the view's sink, so the plans it runs show in the step list, and a signal that
+   * aborts when the user quits (q, Ctrl-C). It should resolve soon after. Ink view only: the other
+   * front ends return when the plan ends and the command goes on by itself.
+   */
+  whileHeld?: (io: { sink: EventSink; signal: AbortSignal }) => Promise<void>;
   /** Questions the plan asks a person (kit promote's plan approval), answered in the Ink view. */
   approvals?: ApprovalBroker;
 }
@@ -87,6 +98,7 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
     quitAfterFinish = resolve;
   });
   let retrying: Promise<PlanResult> | undefined;
+  let holding = false;
   const appProps = (closing: boolean) => ({
     store,
     panel: panel?.element,
@@ -101,7 +113,8 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
       if (result !== undefined) quitAfterFinish();
     },
     onRetry: (stepId: string) => {
-      if (result === undefined || retrying) return;
+      // While held work runs (kit dev), its own runs fill the step list: r would retry another run.
+      if (result === undefined || retrying || holding) return;
       retrying = planRun.retry(stepId).then((r) => {
         result = r;
         retrying = undefined;
@@ -112,7 +125,18 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   const instance = render(React.createElement(App, appProps(false)), { exitOnCtrlC: false });
   result = await planRun.run();
   const hold = options.hold ?? "never";
-  if (!result.cancelled && (hold === "always" || (hold === "on-failure" && !result.ok))) {
+  if (!result.cancelled && result.ok && options.whileHeld) {
+    const session = new AbortController();
+    const stop = (): void => session.abort();
+    options.signal.addEventListener("abort", stop, { once: true });
+    void quitRequested.then(stop);
+    holding = true;
+    try {
+      await options.whileHeld({ sink: store.dispatch, signal: session.signal });
+    } finally {
+      options.signal.removeEventListener("abort", stop);
+    }
+  } else if (!result.cancelled && (hold === "always" || (hold === "on-failure" && !result.ok))) {
     await quitRequested;
     if (retrying) result = await retrying;
   }
@@ -126,20 +150,23 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   return result;
 }
 
-/** livePanel makes the Ink panel under the steps (an approval prompt, a rollout) and its sink. */
+/** livePanel makes the Ink panel under the steps (an approval prompt, a rollout, kit dev) and its sink. */
 async function livePanel(options: RunUnderFrontEndOptions) {
-  const [React, { RolloutApp }, { ApprovalPrompt }, { RolloutLiveStore }] = await Promise.all([
+  const [React, { RolloutApp }, { ApprovalPrompt }, { DevPanel }, { RolloutLiveStore }] = await Promise.all([
     import("react"),
     import("./ink/components/RolloutApp.tsx"),
     import("./ink/components/ApprovalPrompt.tsx"),
+    import("./ink/components/DevPanel.tsx"),
     import("./rollout/live.ts"),
   ]);
-  const store = options.panel ? new RolloutLiveStore(options.panel.runs) : undefined;
+  const panel = options.panel;
+  const rollout = panel?.kind === "rollout" ? new RolloutLiveStore(panel.runs) : undefined;
   const element = React.createElement(
     React.Fragment,
     null,
     options.approvals ? React.createElement(ApprovalPrompt, { broker: options.approvals }) : null,
-    store ? React.createElement(RolloutApp, { store }) : null,
+    rollout ? React.createElement(RolloutApp, { store: rollout }) : null,
+    panel?.kind === "dev" ? React.createElement(DevPanel, { store: panel.store }) : null,
   );
-  return { sink: store?.dispatch, element };
+  return { sink: rollout?.dispatch, element };
 }

@@ -153,4 +153,67 @@ describe("kit up terminal UI (tmux)", () => {
       await freePort();
     }
   });
+
+  it("kit dev in a terminal: its view shows a save, what kit did and how long it took; q stops watching and leaves the environment up", async () => {
+    const session = `${SESSION}-dev`;
+    try {
+      await tmux([
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "160",
+        "-y",
+        "50",
+        "-c",
+        env.root,
+        "sh",
+        "-c",
+        `env -u CI -u KIT_CONFIG TERM=xterm-256color KIT_ENV_NAME=${env.name} KIT_PORT_OFFSET=${env.portOffset} '${process.execPath}' '${KIT_BIN}' dev go-app; echo "KIT_EXIT=$?"; sleep 3600`,
+      ]);
+      const screen = async (): Promise<string> => tmux(["capture-pane", "-p", "-t", session]);
+      const waitFor = async (predicate: (s: string) => boolean, timeoutMs: number): Promise<string> => {
+        const deadline = Date.now() + timeoutMs;
+        let last = "";
+        while (Date.now() < deadline) {
+          last = await screen();
+          if (predicate(last)) return last;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        throw new Error(`kit dev's screen never showed what the test waited for; last screen:\n${last}`);
+      };
+      const watching = await waitFor(
+        (s) => /watching go-app \(\d+ paths\)/.test(s) || /KIT_EXIT/.test(s),
+        10 * 60_000,
+      );
+      writeFileSync(join(ARTIFACTS, "6-dev-watching.txt"), watching);
+      expect(watching).not.toMatch(/KIT_EXIT/);
+      expect(watching).toMatch(/l follow app logs/);
+
+      // A values change: kit dev upgrades the release and the panel says so, with the time it took.
+      const values = join(env.root, "charts", "go-app", "values-local.yaml");
+      writeFileSync(
+        values,
+        `${readFileSync(values, "utf8")}  podAnnotations:\n    kit.dev/tui-test: "${process.pid}"\n`,
+      );
+      const live = await waitFor(
+        (s) =>
+          /✓ go-app: values \(charts\/go-app\/values-local\.yaml\)\s+live in [\d.]+ s/.test(s) ||
+          /✗ go-app/.test(s),
+        10 * 60_000,
+      );
+      writeFileSync(join(ARTIFACTS, "7-dev-live.txt"), live);
+      expect(live).toMatch(/live in [\d.]+ s: deploy:go-app/);
+      // The step list shows the run that made it live.
+      expect(live).toMatch(/go-app helm release/);
+
+      await tmux(["send-keys", "-t", session, "q"]);
+      const quit = await waitFor((s) => /KIT_EXIT=\d+/.test(s), 60_000);
+      expect(quit).toMatch(/KIT_EXIT=0/);
+      expect((await env.kit(["status"])).exitCode).toBe(0);
+    } finally {
+      await run("tmux", ["kill-session", "-t", session], { allowFailure: true });
+    }
+  });
 });
