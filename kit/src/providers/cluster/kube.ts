@@ -6,6 +6,7 @@
 import type * as k8s from "@kubernetes/client-node";
 import { KitError } from "../../errors.ts";
 import { done, notYet, waitUntil } from "../../wait.ts";
+import { readerFor } from "./kube-read.ts";
 import type { ClusterRef, NodeState } from "./types.ts";
 
 /** loadKubeConfig loads ref's kubeconfig file and selects its context, failing with the fix. */
@@ -36,9 +37,13 @@ export async function loadKubeConfig(ref: ClusterRef): Promise<k8s.KubeConfig> {
 
 /** listNodes returns every node with its Ready condition. */
 export async function listNodes(ref: ClusterRef): Promise<NodeState[]> {
-  const { CoreV1Api } = await import("@kubernetes/client-node");
-  const api = (await loadKubeConfig(ref)).makeApiClient(CoreV1Api);
-  const list = await api.listNode();
+  const reader = readerFor(ref);
+  let list: { items: k8s.V1Node[] };
+  if (reader) list = await reader.get<{ items: k8s.V1Node[] }>("/api/v1/nodes");
+  else {
+    const { CoreV1Api } = await import("@kubernetes/client-node");
+    list = await (await loadKubeConfig(ref)).makeApiClient(CoreV1Api).listNode();
+  }
   return list.items.map((n) => ({
     name: n.metadata?.name ?? "",
     ready: (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
@@ -78,8 +83,14 @@ export async function waitForClusterDns(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const { AppsV1Api } = await import("@kubernetes/client-node");
-  const api = (await loadKubeConfig(ref)).makeApiClient(AppsV1Api);
+  const reader = readerFor(ref);
+  const readCoreDns = async (): Promise<k8s.V1Deployment> => {
+    if (reader)
+      return reader.get<k8s.V1Deployment>("/apis/apps/v1/namespaces/kube-system/deployments/coredns", signal);
+    const { AppsV1Api } = await import("@kubernetes/client-node");
+    const api = (await loadKubeConfig(ref)).makeApiClient(AppsV1Api);
+    return api.readNamespacedDeployment({ name: "coredns", namespace: "kube-system" });
+  };
   await waitUntil({
     what: "CoreDNS to have a ready replica",
     timeoutMs,
@@ -88,7 +99,7 @@ export async function waitForClusterDns(
     hint: `Look at it with \`kubectl --kubeconfig ${ref.kubeconfigPath} --context ${ref.context} -n kube-system describe deployment coredns\` and its pods' events.`,
     async check() {
       try {
-        const deployment = await api.readNamespacedDeployment({ name: "coredns", namespace: "kube-system" });
+        const deployment = await readCoreDns();
         const ready = deployment.status?.readyReplicas ?? 0;
         return ready > 0
           ? done(undefined)
