@@ -29,6 +29,7 @@ export const MODULES = [
   "state",
   "boundary",
   "edge",
+  "audit",
 ] as const;
 
 /** ENVIRONMENTS are the root configurations. */

@@ -240,6 +240,17 @@ module "edge" {
   access_log_retention_days = var.log_retention_days
 }
 
+# CloudTrail: every region's management events and the state bucket's object reads and writes,
+# encrypted, validated and kept a year (the state module's missing access log relies on it).
+module "audit" {
+  source = "../../modules/audit"
+
+  name                     = local.name
+  data_event_bucket_arns   = ["arn:aws:s3:::${var.state_bucket}"]
+  log_group_retention_days = var.log_retention_days
+  permissions_boundary_arn = module.boundary.policy_arn
+}
+
 module "observability" {
   source = "../../modules/observability"
 

@@ -92,3 +92,8 @@ output "alb_access_logs_bucket" {
   description = "Bucket of the ALBs' access logs (chart value service.ingress.alb.accessLogsBucket)."
   value       = module.edge.access_logs_bucket
 }
+
+output "cloudtrail_bucket" {
+  description = "Bucket of the account's CloudTrail files (module audit)."
+  value       = module.audit.bucket
+}

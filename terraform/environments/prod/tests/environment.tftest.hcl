@@ -98,3 +98,12 @@ run "rejects_an_alb_suffix_without_target_group_form" {
 
   expect_failures = [var.alb_arn_suffixes]
 }
+
+run "cloudtrail_records_the_state_buckets_object_access" {
+  command = plan
+
+  assert {
+    condition     = contains(one(module.audit.trail_data_events.data_resource).values, "arn:aws:s3:::${var.state_bucket}/")
+    error_message = "The trail must record reads and writes of the state bucket (the state module's bucket has no access log of its own)."
+  }
+}
