@@ -22,6 +22,8 @@ export interface Versions {
   debian: { suite: string; mirror: string };
   /** go-containerregistry's crane, which copies images between registries by digest. */
   crane: string;
+  /** rhysd/actionlint, which checks the GitHub Actions workflows in the test suite. */
+  actionlint: string;
   /** The ingress controller kit installs (providers/ingress): built from source or the upstream image. */
   traefik: { version: string; upstreamImage: string };
   [tool: string]: unknown;
@@ -77,6 +79,13 @@ export function goToolSpecs(versions: Versions = loadVersions()): Record<string,
       version: versions.crane,
       packages: [{ importPath: "github.com/google/go-containerregistry/cmd/crane", binary: "crane" }],
       ldflags: [`-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=${versions.crane}`],
+    },
+    actionlint: {
+      name: "actionlint",
+      module: "github.com/rhysd/actionlint",
+      version: versions.actionlint,
+      packages: [{ importPath: "github.com/rhysd/actionlint/cmd/actionlint", binary: "actionlint" }],
+      ldflags: [`-X github.com/rhysd/actionlint.version=${versions.actionlint}`],
     },
   };
 }
