@@ -5,8 +5,9 @@
  * image is rebuilt only when its Dockerfile, its files or the base image change; `docker build`
  * only tags on success, so a failed build leaves nothing behind under that tag.
  */
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { inputsHash } from "../../hash.ts";
 import { cacheDir, REPO_DIR } from "../../paths.ts";
 import { buildImage, imageExists, KIT_LABEL } from "../../tools/docker.ts";
@@ -39,15 +40,32 @@ export interface PartImageResult {
   seconds: number;
 }
 
+/**
+ * fileIdentity is what a context file adds to a part's inputs hash: for a Go build output in kit's
+ * cache, its path under the cache (its folder is named by its own inputs hash, so the path stands
+ * for the content and nothing is read); for any other file (a script in the checkout), its
+ * content. A checkout's location never changes a tag: with the path of
+ * kind/node-image/images/iptables-wrapper in the hash, every fresh clone rebuilt kube-proxy,
+ * kindnetd and the node image.
+ */
+export async function fileIdentity(path: string, cache: string = cacheDir()): Promise<string> {
+  if (path.startsWith(cache + sep)) return `cache:${relative(cache, path)}`;
+  return `sha256:${createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex")}`;
+}
+
 /** partImageRef returns the content-addressed tag of a part image. */
-export async function partImageRef(spec: PartImageSpec): Promise<string> {
+export async function partImageRef(spec: PartImageSpec, cache: string = cacheDir()): Promise<string> {
   const dockerfile = await readFile(join(PART_DOCKERFILES_DIR, `${spec.name}.Dockerfile`), "utf8");
+  const files: Record<string, string> = {};
+  for (const [name, src] of Object.entries(spec.files).sort(([a], [b]) => a.localeCompare(b)))
+    files[name] = await fileIdentity(src, cache);
   const hash = inputsHash({
     dockerfile,
-    // Go build outputs live in folders named by their inputs hash, so the path stands for the content.
-    files: spec.files,
+    files,
     baseImage: spec.baseImage ?? "scratch",
-    layout: 1,
+    layout: 2,
   });
   return `kit.local/kind-node-parts/${spec.name}:${hash}`;
 }
@@ -57,7 +75,7 @@ export async function ensurePartImage(
   spec: PartImageSpec,
   progress: BuildProgress = {},
 ): Promise<PartImageResult> {
-  const ref = await partImageRef(spec);
+  const ref = await partImageRef(spec, cacheDir(progress.env));
   const started = Date.now();
   if (await imageExists(ref, progress.signal)) {
     return { name: spec.name, ref, names: spec.names, built: false, seconds: 0 };
