@@ -140,6 +140,11 @@ export function loggerOptions(config: Config): FastifyServerOptions["logger"] {
 async function createIndexesUntilDone(app: FastifyInstance, ctx: AppContext): Promise<void> {
   for (let attempt = 1; !ctx.lifecycle.draining; attempt++) {
     try {
+      // The driver gives up on a client whose first server selection failed: every later operation
+      // fails with MongoTopologyClosedError (mongodb 6.x), so a pod that started while the database
+      // or cluster DNS was not there yet stayed unready for good. connect() brings the client back
+      // (and does nothing when it is connected); once connected, the driver reconnects by itself.
+      await ctx.mongo.connect();
       await ctx.orders.ensureIndexes();
       ctx.database.indexesReady = true;
       ctx.database.lastError = undefined;

@@ -26,7 +26,8 @@ async function main(): Promise<number> {
     process.on("SIGINT", onSignal);
   }
 
-  // The driver connects lazily and reconnects by itself; readiness reports whether the database answers.
+  // The driver connects lazily; the index loop (app.ts) connects it again until the database answers,
+  // then the driver reconnects by itself. Readiness reports whether the database answers.
   const mongo = new MongoClient(config.mongodbUrl, { serverSelectionTimeoutMS: 5000, appName: "node-app" });
   const { app, ctx } = await buildApp(config, mongo);
   app.log.info(

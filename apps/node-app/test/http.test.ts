@@ -135,3 +135,44 @@ describe("warm-up (WARMUP_MS)", () => {
     }
   });
 });
+
+describe("a database that is not there when the app starts", () => {
+  it("becomes ready once the database answers (the driver alone would stay closed for good)", async () => {
+    // A port that refuses at first, then forwards to the test database: the app's first server
+    // selection fails, as in a pod started before the database or the cluster's DNS was back.
+    const { createServer, connect } = await import("node:net");
+    const target = new URL(process.env.MONGODB_URL ?? "");
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(target.port || 27017), target.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+    });
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const url = `mongodb://127.0.0.1:${port}/${database}?directConnection=true`;
+    const mongo = new MongoClient(url, { serverSelectionTimeoutMS: 300 });
+    const app = await startApp({ MONGODB_URL: url, MONGODB_DATABASE: database }, mongo);
+    try {
+      await waitFor(
+        "a failed first attempt",
+        async () =>
+          (await request(`${app.base}/readyz`)).status === 503 && app.ctx.database.lastError !== undefined,
+      );
+      await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+      await waitFor(
+        "readiness once the database answers",
+        async () => (await request(`${app.base}/readyz`)).status === 200,
+        20_000,
+      );
+      expect(app.ctx.database.indexesReady).toBe(true);
+    } finally {
+      await app.stop();
+      proxy.close();
+    }
+  });
+});
