@@ -19,9 +19,12 @@ const configFor = (provider: "kind" | "existing") =>
     environments: { local: { type: "local", terraformDir: "terraform/environments/local" } },
   });
 
-/** fakeDocker holds containers by name with the labels docker ps would match, and records stops. */
-function fakeDocker(containers: Record<string, { labels: Record<string, string>; running: boolean }>) {
+type FakeContainer = { labels: Record<string, string>; running: boolean; paused?: boolean };
+
+/** fakeDocker holds containers by name with the labels docker ps would match, and records stops and pauses. */
+function fakeDocker(containers: Record<string, FakeContainer>) {
   const stops: string[][] = [];
+  const pauses: string[][] = [];
   const matches = (name: string, filter: string): boolean => {
     const [kind, value = ""] = filter.split(/=(.*)/s);
     if (kind === "name") return new RegExp(value.replace("^/", "^")).test(name);
@@ -31,15 +34,22 @@ function fakeDocker(containers: Record<string, { labels: Record<string, string>;
   const docker: StopDocker = {
     async running(filters) {
       return Object.keys(containers)
-        .filter((name) => containers[name]?.running && filters.every((f) => matches(name, f)))
+        .filter(
+          (name) =>
+            containers[name]?.running && !containers[name]?.paused && filters.every((f) => matches(name, f)),
+        )
         .sort();
     },
     async stop(names) {
       stops.push(names);
-      for (const name of names) (containers[name] as { running: boolean }).running = false;
+      for (const name of names) (containers[name] as FakeContainer).running = false;
+    },
+    async pause(names) {
+      pauses.push(names);
+      for (const name of names) (containers[name] as FakeContainer).paused = true;
     },
   };
-  return { docker, stops, containers };
+  return { docker, stops, pauses, containers };
 }
 
 const dirs: string[] = [];
@@ -74,13 +84,17 @@ describe("stopPlan", () => {
   const world = () =>
     fakeDocker({
       [`${project}-control-plane`]: { labels: { "io.x-k8s.kind.cluster": project }, running: true },
-      [`${project}-registry`]: { labels: {}, running: true },
-      [`${project}-kit-aws`]: {
+      // kit labels its registry with the project too: it must be stopped once, by its own step.
+      [`${project}-registry`]: {
         labels: { "dev.kit.managed": "true", "dev.kit.project": project },
         running: true,
       },
+      [`${project}-kit-aws`]: {
+        labels: { "dev.kit.managed": "true", "dev.kit.project": project, "dev.kit.component": "aws" },
+        running: true,
+      },
       [`${project}-kit-database`]: {
-        labels: { "dev.kit.managed": "true", "dev.kit.project": project },
+        labels: { "dev.kit.managed": "true", "dev.kit.project": project, "dev.kit.component": "database" },
         running: true,
       },
       "other-control-plane": { labels: { "io.x-k8s.kind.cluster": "other" }, running: true },
@@ -91,18 +105,17 @@ describe("stopPlan", () => {
       "users-own-postgres": { labels: {}, running: true },
     });
 
-  it("stops the environment's nodes, registry, emulator and database, and nothing of anyone else", async () => {
-    const { docker, stops, containers } = world();
+  it("stops the environment's nodes, registry and database, pauses its emulator, and touches nothing of anyone else", async () => {
+    const { docker, stops, pauses, containers } = world();
     const { result, summaries, lockHeld } = await runStop(configFor("kind"), docker);
     expect(result.ok).toBe(true);
+    expect(stops.flat().length).toBe(new Set(stops.flat()).size);
     expect(stops.flat().sort()).toEqual(
-      [
-        `${project}-control-plane`,
-        `${project}-kit-aws`,
-        `${project}-kit-database`,
-        `${project}-registry`,
-      ].sort(),
+      [`${project}-control-plane`, `${project}-kit-database`, `${project}-registry`].sort(),
     );
+    // moto keeps its resources in memory: paused, not stopped, so Terraform's work survives.
+    expect(pauses).toEqual([[`${project}-kit-aws`]]);
+    expect(summaries["aws-emulator"]).toBe(`paused ${project}-kit-aws (kept in memory, using no CPU)`);
     expect(containers["other-control-plane"]?.running).toBe(true);
     expect(containers["other-kit-database"]?.running).toBe(true);
     expect(containers["users-own-postgres"]?.running).toBe(true);

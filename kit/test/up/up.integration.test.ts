@@ -245,8 +245,13 @@ describe("kit up / status / down", () => {
     if (stop.exitCode !== 0) console.error(stop.stdout.slice(-4000), stop.stderr.slice(-2000));
     expect(stop.exitCode).toBe(0);
     expect((await env.resources()).containers).toEqual(containers);
-    const running = await run("docker", ["ps", "--format", "{{.Names}}"]);
+    const running = await run("docker", ["ps", "--filter", "status=running", "--format", "{{.Names}}"]);
     expect(running.stdout.split("\n").filter((name) => containers.includes(name))).toEqual([]);
+    // The emulator keeps its resources in memory: it is paused, so Terraform's work survives.
+    const paused = await run("docker", ["ps", "--filter", "status=paused", "--format", "{{.Names}}"]);
+    expect(paused.stdout.split("\n").filter((name) => containers.includes(name))).toEqual([
+      `kit-${env.name}-aws`,
+    ]);
     expect((await env.kit(["stop"])).stdout).toMatch(/not running/);
 
     const started = Date.now();
@@ -254,6 +259,9 @@ describe("kit up / status / down", () => {
     if (up.exitCode !== 0) console.error(up.stdout.slice(-6000), up.stderr.slice(-3000));
     expect(up.exitCode).toBe(0);
     console.log(`kit up on the stopped environment took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The emulator resumed with its resources: Terraform had nothing to apply, so no release moved.
+    expect(up.stdout).toMatch(/\[terraform\] ok \(unchanged\)/);
+    expect(up.stdout).toMatch(/\[deploy:go-app\] ok \(unchanged\)/);
     const fetched = await httpText(`${env.appUrl("node-app")}/orders/${orderId}`);
     expect(fetched.status).toBe(200);
     expect(JSON.parse(fetched.body)).toMatchObject({ id: orderId, customerId: "c-e2e" });

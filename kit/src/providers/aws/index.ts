@@ -78,11 +78,13 @@ export async function awsEmulatorStatus(project: string): Promise<AwsEmulatorSta
   const binding = Object.values(info.NetworkSettings.Ports)
     .flatMap((b) => b ?? [])
     .find((b) => b.HostPort);
+  // A paused emulator (kit stop) is not running for anyone who calls it.
+  const running = info.State.Running && !info.State.Paused;
   return {
     exists: true,
-    running: info.State.Running,
+    running,
     provider,
-    endpoint: info.State.Running && binding ? `http://127.0.0.1:${binding.HostPort}` : undefined,
+    endpoint: running && binding ? `http://127.0.0.1:${binding.HostPort}` : undefined,
   };
 }
 

@@ -76,7 +76,7 @@ export function kitLabels(
 
 interface InspectedContainer {
   Id: string;
-  State: { Running: boolean; Status: string; StartedAt: string };
+  State: { Running: boolean; Paused?: boolean; Status: string; StartedAt: string };
   Config: { Labels: Record<string, string> | null };
   NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
 }
@@ -135,7 +135,7 @@ async function defaultFactory(): Promise<ContainerFactory> {
 
 /**
  * startManagedContainer returns the running container for spec: the one from an earlier run when
- * its inputs are unchanged (started again if it was stopped), otherwise a new one (an outdated
+ * its inputs are unchanged (started again if it was stopped, resumed if it was paused), otherwise a new one (an outdated
  * container is removed first; its volume stays). The caller then checks readiness with a real call.
  */
 export async function startManagedContainer(
@@ -149,6 +149,8 @@ export async function startManagedContainer(
     const existing = await inspectContainer(spec.name);
     if (existing && existing.Config.Labels?.[SPEC_LABEL] === hash) {
       if (!existing.State.Running) await docker(["container", "start", existing.Id]);
+      // kit stop pauses the AWS emulator (its state is in memory): resume it as it was.
+      else if (existing.State.Paused) await docker(["container", "unpause", existing.Id]);
       const info = existing.State.Running ? existing : await inspectContainer(spec.name);
       const hostPort = info && publishedPort(info, spec.port);
       if (info && hostPort)
