@@ -90,7 +90,12 @@ export interface UpDeps extends ToolchainDeps, ReleaseDeps {
   applyLocalTerraform(options: LocalTerraformOptions): Promise<TerraformOutputs>;
   waitForHttpReady(
     url: string,
-    options: { signal?: AbortSignal; timeoutMs?: number; onAttempt?: (message: string) => void },
+    options: {
+      signal?: AbortSignal;
+      timeoutMs?: number;
+      onAttempt?: (message: string) => void;
+      release?: string;
+    },
   ): Promise<void>;
 }
 
@@ -371,6 +376,7 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
           signal: ctx.signal,
           timeoutMs: 120_000,
           onAttempt: (m) => ctx.progress(m),
+          release: name,
         });
         ctx.output(`url:${name}`, name, url);
         return url;

@@ -11,6 +11,17 @@ function fetchFailure(err: unknown): string {
   return cause?.code ?? (err instanceof Error ? err.message : String(err));
 }
 
+/**
+ * servedByOther names the pod that answered when it is not one of release's: the apps send
+ * `X-Served-By: <pod>`, and right after a node restart a Service's endpoints can still list old pod
+ * IPs that other pods now hold (another app answered `/readyz` with 200). No header: undefined.
+ */
+export function servedByOther(headers: Headers, release: string | undefined): string | undefined {
+  const pod = headers.get("x-served-by");
+  if (!release || !pod || pod.startsWith(`${release}-`)) return undefined;
+  return pod;
+}
+
 /** waitForHttpReady polls url until it answers 2xx, or fails after timeoutMs naming the last answer. */
 export async function waitForHttpReady(
   url: string,
@@ -20,6 +31,8 @@ export async function waitForHttpReady(
     intervalMs?: number;
     onAttempt?: (message: string) => void;
     hint?: string;
+    /** The release whose pods must be the ones answering (checked when the answer names its pod). */
+    release?: string;
   } = {},
 ): Promise<void> {
   let attempt = 0;
@@ -41,6 +54,8 @@ export async function waitForHttpReady(
         return notYet(fetchFailure(err));
       }
       await response.body?.cancel();
+      const other = servedByOther(response.headers, options.release);
+      if (other) return notYet(`answered by pod ${other}, not one of ${options.release}'s (stale endpoints)`);
       return response.ok ? done(undefined) : notYet(`HTTP ${response.status}`);
     },
   });
