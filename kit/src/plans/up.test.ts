@@ -271,7 +271,7 @@ describe("upPlan", () => {
         "aws-emulator",
         "registry",
       ],
-      [`ready:${name}`]: ["environment", `deploy:${name}`],
+      [`ready:${name}`]: ["environment", `deploy:${name}`, "cluster"],
     });
     expect(graph).toEqual({
       environment: [],

@@ -369,12 +369,15 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
     steps.push({
       id: `ready:${name}`,
       title: `${name} ready on :${app.hostPort}`,
-      needs: [releaseStep],
+      needs: [releaseStep, clusterStep],
       async apply(ctx) {
         const url = `http://127.0.0.1:${app.hostPort}`;
+        // After kit stop the node restarts and its Services route to old pod IPs until the control
+        // plane catches up (up to about two minutes measured): wait longer then.
+        const restarted = ctx.resultOf(clusterStep).cluster.restarted === true;
         await deps.waitForHttpReady(`${url}${app.readinessPath}`, {
           signal: ctx.signal,
-          timeoutMs: 120_000,
+          timeoutMs: restarted ? 300_000 : 120_000,
           onAttempt: (m) => ctx.progress(m),
           release: name,
         });

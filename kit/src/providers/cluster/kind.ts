@@ -154,6 +154,7 @@ export class KindCluster implements ClusterProvider {
     const started = Date.now();
     const expected = 1 + (this.options.workers ?? 0);
     let created = false;
+    let restarted = false;
     let nodeImage = this.options.nodeImage;
     await mkdir(dirname(this.kubeconfigPath), { recursive: true });
     if (await this.exists(options.signal)) {
@@ -161,6 +162,7 @@ export class KindCluster implements ClusterProvider {
       for (const c of containers.filter((c) => c.state !== "running")) {
         options.onLine?.(`starting stopped kind node ${c.name}`);
         await docker(["start", c.name], { signal: options.signal });
+        restarted = true;
       }
       nodeImage = containers[0]?.image ?? nodeImage;
       if (this.options.nodeImage && nodeImage && nodeImage !== this.options.nodeImage) {
@@ -221,6 +223,7 @@ export class KindCluster implements ClusterProvider {
       name: this.name,
       ...this.ref(),
       created,
+      restarted,
       nodeImage,
       nodes: ready.map((n) => ({ ...n, container: n.name })),
       createSeconds,

@@ -23,6 +23,8 @@ export interface EnsureResult extends ClusterRef {
   name: string;
   /** true when this call created the cluster; false when it reused one. */
   created: boolean;
+  /** true when this call started stopped nodes (kit stop): pods restart with new IPs. */
+  restarted?: boolean;
   /** The node image the cluster runs (kind provider only). */
   nodeImage?: string;
   nodes: NodeState[];
