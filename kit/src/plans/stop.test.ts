@@ -105,21 +105,25 @@ describe("stopPlan", () => {
       "users-own-postgres": { labels: {}, running: true },
     });
 
-  it("stops the environment's nodes, registry and database, pauses its emulator, and touches nothing of anyone else", async () => {
+  it("pauses the environment's nodes, registry, emulator and database, and touches nothing of anyone else", async () => {
     const { docker, stops, pauses, containers } = world();
     const { result, summaries, lockHeld } = await runStop(configFor("kind"), docker);
     expect(result.ok).toBe(true);
-    expect(stops.flat().length).toBe(new Set(stops.flat()).size);
-    expect(stops.flat().sort()).toEqual(
-      [`${project}-control-plane`, `${project}-kit-database`, `${project}-registry`].sort(),
+    expect(stops).toEqual([]);
+    expect(pauses.flat().length).toBe(new Set(pauses.flat()).size);
+    expect(pauses.flat().sort()).toEqual(
+      [
+        `${project}-control-plane`,
+        `${project}-kit-aws`,
+        `${project}-kit-database`,
+        `${project}-registry`,
+      ].sort(),
     );
-    // moto keeps its resources in memory: paused, not stopped, so Terraform's work survives.
-    expect(pauses).toEqual([[`${project}-kit-aws`]]);
     expect(summaries["aws-emulator"]).toBe(`paused ${project}-kit-aws (kept in memory, using no CPU)`);
     expect(containers["other-control-plane"]?.running).toBe(true);
     expect(containers["other-kit-database"]?.running).toBe(true);
     expect(containers["users-own-postgres"]?.running).toBe(true);
-    expect(summaries.cluster).toBe(`stopped ${project}-control-plane (kept, with their data)`);
+    expect(summaries.cluster).toBe(`paused ${project}-control-plane (kept in memory, using no CPU)`);
     expect(lockHeld).toBe(false);
   });
 
@@ -143,6 +147,6 @@ describe("stopPlan", () => {
     expect(result.ok).toBe(true);
     expect(summaries.cluster).toBeUndefined();
     expect(containers[`${project}-control-plane`]?.running).toBe(true);
-    expect(containers[`${project}-kit-database`]?.running).toBe(false);
+    expect(containers[`${project}-kit-database`]?.paused).toBe(true);
   });
 });

@@ -1,12 +1,12 @@
 /**
- * The stop plan stops every container of one local environment and removes nothing: the kind
- * node(s), the registry, the database and any Terraform sandbox are stopped (their filesystems and
- * volumes stay, so the database keeps its data, the registry its images and the cluster its
- * releases), and the AWS emulator is paused: moto keeps its resources in memory only, so a stopped
- * emulator came back empty, Terraform applied everything again with new ids, and both apps were
- * redeployed for the new outputs (56 s of a 57 s `kit up`). Paused, it uses no CPU and resumes as it
- * was. `kit up` starts and resumes what it finds and converges from there. It runs under the
- * environment's lock, like up and down.
+ * The stop plan freezes every container of one local environment and removes nothing: the kind
+ * node(s), the registry, the AWS emulator, the database and any Terraform sandbox are paused
+ * (`docker pause`: no CPU, memory and state kept), and `kit up` resumes them as they were.
+ * Stopping them instead cost more than it saved: moto keeps its resources in memory, so a stopped
+ * emulator came back empty and Terraform applied everything again (new ids, both apps redeployed);
+ * and a restarted kind node gave its pods new IPs while its Services kept routing to the old ones,
+ * which other pods then held, for two to five minutes (kit up failed its readiness wait). It runs
+ * under the environment's lock, like up and down.
  */
 import { localEnvironmentName } from "../config/environment.ts";
 import type { KitConfig } from "../config/schema.ts";
@@ -66,14 +66,15 @@ export function stopGroups(config: KitConfig): StopGroup[] {
   if (config.cluster.provider === "kind")
     groups.push({
       id: "cluster",
-      title: `stop the nodes of cluster ${names.cluster}`,
+      title: `pause the nodes of cluster ${names.cluster}`,
       filters: [`label=io.x-k8s.kind.cluster=${names.cluster}`],
+      pause: true,
     });
   const ours = [`label=${KIT_LABEL}=true`, `label=${PROJECT_LABEL}=${names.environment}`];
   const emulator = [...ours, `label=${COMPONENT_LABEL}=aws`];
   const registry = [`name=^/${names.registry}$`];
   groups.push(
-    { id: "registry", title: `stop registry ${names.registry}`, filters: registry },
+    { id: "registry", title: `pause registry ${names.registry}`, filters: registry, pause: true },
     {
       id: "aws-emulator",
       title: "pause the AWS emulator (its resources live in its memory)",
@@ -82,8 +83,9 @@ export function stopGroups(config: KitConfig): StopGroup[] {
     },
     {
       id: "services",
-      title: "stop the database and the Terraform sandbox",
+      title: "pause the database and the Terraform sandbox",
       filters: ours,
+      pause: true,
       except: [
         { group: "aws-emulator", filters: emulator },
         { group: "registry", filters: registry },

@@ -160,6 +160,12 @@ export class KindCluster implements ClusterProvider {
     if (await this.exists(options.signal)) {
       const containers = await this.nodeContainers(options.signal);
       for (const c of containers.filter((c) => c.state !== "running")) {
+        if (c.state === "paused") {
+          // kit stop pauses the nodes: they resume as they were, pods and all.
+          options.onLine?.(`resuming paused kind node ${c.name}`);
+          await docker(["unpause", c.name], { signal: options.signal });
+          continue;
+        }
         options.onLine?.(`starting stopped kind node ${c.name}`);
         await docker(["start", c.name], { signal: options.signal });
         restarted = true;

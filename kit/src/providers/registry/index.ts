@@ -115,11 +115,14 @@ export async function ensureRegistry(options: RegistryOptions): Promise<Registry
   const network = options.network ?? "kind";
   const image = (await ensureRegistryImage(options)).ref;
   let created = false;
-  const state = await inspect(name, "{{.State.Running}}", options.signal);
+  const state = await inspect(name, "{{.State.Status}}", options.signal);
   if (state === undefined) {
     await startRegistryContainer(name, hostPort, image, options.labels ?? {}, options.signal);
     created = true;
-  } else if (state !== "true") {
+  } else if (state === "paused") {
+    // kit stop pauses the environment's containers.
+    await docker(["unpause", name], { signal: options.signal });
+  } else if (state !== "running") {
     await docker(["start", name], { signal: options.signal });
   }
   await waitForRegistry(hostPort, name, options.signal);
