@@ -5,36 +5,19 @@ import { describe, expect, it } from "vitest";
 import {
   type Candidate,
   checkGate,
-  GATE_RECORD_KIND,
   type GateRecord,
   gateDir,
   readGateRecords,
   writeGateRecord,
 } from "./record.ts";
+import { passingGateRecord } from "./testing.ts";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 const OTHER = `sha256:${"b".repeat(64)}`;
 const NOW = Date.parse("2026-11-30T12:00:00Z");
 const DAY = 24 * 3_600_000;
 
-function record(change: Partial<GateRecord> = {}): GateRecord {
-  return {
-    kind: GATE_RECORD_KIND,
-    version: 1,
-    app: "go-app",
-    environment: "local",
-    verdict: "pass",
-    time: "2026-11-30T11:00:00.000Z",
-    image: { registry: "localhost:5001", repository: "go-app", digest: DIGEST },
-    chart: { name: "go-app", version: "0.4.0", hash: "sha256:chart" },
-    values: { local: "sha256:local", dev: "sha256:dev" },
-    overrides: { valuesFiles: [], set: [] },
-    slo: {},
-    runs: [{ run: 1, ok: true, failures: [], report: "r.json" }],
-    kit: { version: "0.1.0" },
-    ...change,
-  };
-}
+const record = (change: Partial<GateRecord> = {}): GateRecord => passingGateRecord(DIGEST, change);
 
 const candidate: Candidate = {
   app: "go-app",

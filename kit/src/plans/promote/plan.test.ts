@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { exitCodeOfPlan } from "../../cli/exit.ts";
 import { configSchema } from "../../config/schema.ts";
 import { runPlan } from "../../engine/runner.ts";
-import { GATE_RECORD_KIND, type GateRecord } from "../../gate/record.ts";
+import type { GateRecord } from "../../gate/record.ts";
+import { passingGateRecord } from "../../gate/testing.ts";
 import type { RolloutResult } from "../../rollout/index.ts";
 import type { HelmRevision } from "../../tools/helm/client.ts";
 import type { RolloutTarget } from "../targets.ts";
@@ -53,22 +54,7 @@ const target = (environment: string, context: string, url: string): RolloutTarge
   url: () => url,
 });
 
-const gateRecord = (change: Partial<GateRecord> = {}): GateRecord => ({
-  kind: GATE_RECORD_KIND,
-  version: 1,
-  app: "go-app",
-  environment: "local",
-  verdict: "pass",
-  time: "2026-11-30T11:00:00.000Z",
-  image: { registry: "localhost:5001", repository: "go-app", digest: DIGEST },
-  chart: { name: "go-app", version: "0.4.0", hash: "sha256:chart" },
-  values: { local: "sha256:local", dev: "sha256:dev" },
-  overrides: { valuesFiles: [], set: [] },
-  slo: {},
-  runs: [{ run: 1, ok: true, failures: [], report: "r.json" }],
-  kit: { version: "0.1.0" },
-  ...change,
-});
+const gateRecord = (change: Partial<GateRecord> = {}): GateRecord => passingGateRecord(DIGEST, change);
 
 function rolloutResult(ok: boolean): RolloutResult {
   return {
