@@ -38,19 +38,23 @@ const stages = {
   lint: [["node_modules/.bin/biome", ["check", "."]]],
   typecheck: [["node_modules/.bin/tsc", ["-p", "kit", "--noEmit"]]],
   unit: [[process.execPath, [...vitest, "--project", "unit"]]],
-  apps: apps.flatMap((app) => {
-    const commands = [];
-    if (existsSync(join(root, app, "go.mod"))) commands.push(["go", ["test", "-count=1", "./..."], app]);
-    if (existsSync(join(root, app, "package.json"))) {
-      commands.push(["npm", ["ci"], app]);
-      commands.push([
-        process.execPath,
-        [tsx, join(root, "scripts", "with-test-database.ts"), "--", "npm", "test"],
-        app,
-      ]);
-    }
-    return commands;
-  }),
+  apps: [
+    // kit's own Go programs that run beside the apps (kit dev's devrun supervisor).
+    ["go", ["test", "-count=1", "./..."], join("kit", "devrun")],
+    ...apps.flatMap((app) => {
+      const commands = [];
+      if (existsSync(join(root, app, "go.mod"))) commands.push(["go", ["test", "-count=1", "./..."], app]);
+      if (existsSync(join(root, app, "package.json"))) {
+        commands.push(["npm", ["ci"], app]);
+        commands.push([
+          process.execPath,
+          [tsx, join(root, "scripts", "with-test-database.ts"), "--", "npm", "test"],
+          app,
+        ]);
+      }
+      return commands;
+    }),
+  ],
   integration: [[process.execPath, [...vitest, "--project", "integration"]]],
 };
 

@@ -1,0 +1,3 @@
+module kit.local/devrun
+
+go 1.24
