@@ -94,6 +94,12 @@ it, or Kubernetes SIGKILLs a pod that is still finishing requests.
 {{- if not .Values.lifecycle.preStop.enabled }}
 {{- fail "lifecycle.preStop.enabled is false: without the preStop sleep, endpoints and load balancers still send new connections after SIGTERM (guardrails.enforce)" }}
 {{- end }}
+{{- if and .Values.devSync.enabled .Values.ingress.enabled }}
+{{- fail "devSync.enabled is true with ingress.enabled: live reload runs code from a folder on a kind node and is for `kit dev` only, never a cluster with an ingress (guardrails.enforce)" }}
+{{- end }}
+{{- if and .Values.devSync.enabled (or (not .Values.devSync.hostPath) (not .Values.devSync.command)) }}
+{{- fail "devSync.enabled needs devSync.hostPath and devSync.command (kit dev sets them)" }}
+{{- end }}
 {{- if .Values.faults.onSigterm }}
 {{- fail (printf "faults.onSigterm is %q: fault injection is for kit rollout's tests only; set guardrails.enforce=false there" .Values.faults.onSigterm) }}
 {{- end }}

@@ -6,6 +6,7 @@ import {
   envOf,
   type FAULTS,
   helmBinary,
+  type K8sObject,
   kinds,
   renderChart,
   renderError,
@@ -116,6 +117,62 @@ describe("guardrails refuse values that would drop traffic", () => {
       set: { "service.networkPolicy.database.cidrs": "null" },
     });
     expect(error).toContain("networkPolicy.database.cidrs and .peers are empty");
+  });
+});
+
+describe("devSync (kit dev's live reload)", () => {
+  const dev = {
+    "service.devSync.enabled": true,
+    "service.devSync.hostPath": "/kit-dev/node-app",
+    "service.devSync.command[0]": "/nodejs/bin/node",
+    "service.devSync.command[1]": "dist/main.js",
+    "service.devSync.subPathMounts[0].subPath": "app/dist",
+    "service.devSync.subPathMounts[0].mountPath": "/app/dist",
+  };
+
+  it("runs devrun from the node's folder on the app's port, the build mounted over the image's own", async () => {
+    const objects = await renderChart({ chart: "node-app", values: ["values-local.yaml"], set: dev });
+    const container = appContainer(objects);
+    expect(container.command).toEqual([
+      "/kit-dev/bin/devrun",
+      "--listen=:8080",
+      "--stamp=/kit-dev/stamp",
+      "--status-dir=/kit-dev/status",
+      "--ready-path=/readyz",
+      "--ports=18080,18081",
+      "--",
+      "/nodejs/bin/node",
+      "dist/main.js",
+    ]);
+    expect(container.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: "kit-dev", mountPath: "/kit-dev" },
+        { name: "kit-dev", mountPath: "/app/dist", subPath: "app/dist", readOnly: true },
+      ]),
+    );
+    const volumes = byKind(objects, "Deployment").spec.template.spec.volumes as K8sObject[];
+    expect(volumes).toContainEqual({
+      name: "kit-dev",
+      hostPath: { path: "/kit-dev/node-app", type: "Directory" },
+    });
+  });
+
+  it("is off by default: the image's own entrypoint, no hostPath", async () => {
+    const container = appContainer(await renderChart({ chart: "node-app", values: ["values-local.yaml"] }));
+    expect(container.command).toBeUndefined();
+  });
+
+  it("is refused with an ingress (EKS), and without a folder or command", async () => {
+    expect(await renderError({ chart: "node-app", values: ["values-eks.yaml"], set: dev })).toContain(
+      "devSync.enabled is true with ingress.enabled",
+    );
+    expect(
+      await renderError({
+        chart: "node-app",
+        values: ["values-local.yaml"],
+        set: { "service.devSync.enabled": true },
+      }),
+    ).toContain("devSync.enabled needs devSync.hostPath and devSync.command");
   });
 });
 
