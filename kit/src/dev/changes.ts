@@ -47,7 +47,7 @@ export function watchedPaths(
 }
 
 /** IGNORED_PARTS are folders whose files never change an app: dependencies, VCS, build output. */
-const IGNORED_PARTS = new Set(["node_modules", ".git", ".kit", "dist", "coverage", ".terraform"]);
+export const IGNORED_PARTS = new Set(["node_modules", ".git", ".kit", "dist", "coverage", ".terraform"]);
 
 /** ignoredFile says whether a saved file is noise: editor swap and backup files, dependency folders. */
 export function ignoredFile(file: string): boolean {

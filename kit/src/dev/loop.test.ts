@@ -42,7 +42,8 @@ describe("runDevLoop", () => {
       root,
       watched,
       watch: fs.watch,
-      apply: async (apps) => {
+      apply: async (changes) => {
+        const apps = changes.map((c) => c.app);
         applied.push(apps);
         return { ok: true, actions: [`release:${apps[0]}: upgraded`] };
       },
@@ -78,8 +79,8 @@ describe("runDevLoop", () => {
       root,
       watched,
       watch: fs.watch,
-      apply: (apps) => {
-        applied.push(apps);
+      apply: (changes) => {
+        applied.push(changes.map((c) => c.app));
         return new Promise<DevApplied>((resolve) => {
           release = () => resolve({ ok: true, actions: [] });
         });

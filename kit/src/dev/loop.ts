@@ -41,10 +41,11 @@ export interface DevLoopOptions {
   root: string;
   watched: readonly WatchedPath[];
   watch: WatchFiles;
-  apply: (apps: string[], signal: AbortSignal) => Promise<DevApplied>;
+  /** Makes one batch live; changes say which files of which apps were saved. */
+  apply: (changes: AppChange[], signal: AbortSignal) => Promise<DevApplied>;
   onEvent: (event: DevEvent) => void;
   signal: AbortSignal;
-  /** Quiet time after the last save before a batch is applied. Default 300 ms. */
+  /** Quiet time after the last save before a batch is applied. Default 200 ms. */
   debounceMs?: number;
   now?: () => number;
 }
@@ -52,7 +53,7 @@ export interface DevLoopOptions {
 /** runDevLoop watches until the signal aborts, applying each batch of saves; it resolves then. */
 export async function runDevLoop(options: DevLoopOptions): Promise<void> {
   const now = options.now ?? Date.now;
-  const debounceMs = options.debounceMs ?? 300;
+  const debounceMs = options.debounceMs ?? 200;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let applying: Promise<void> | undefined;
@@ -67,7 +68,7 @@ export async function runDevLoop(options: DevLoopOptions): Promise<void> {
     const started = now();
     let applied: DevApplied;
     try {
-      applied = await options.apply(apps, options.signal);
+      applied = await options.apply(changes, options.signal);
     } catch (err) {
       applied = { ok: false, actions: [], error: err instanceof Error ? err.message : String(err) };
     }

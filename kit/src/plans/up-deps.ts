@@ -2,6 +2,7 @@
  * up-deps wires the up plan to the real world: kit doctor, Docker, kind and the local registry,
  * the emulator and database containers, the Terraform sandbox, Helm, the host's ports and HTTP.
  */
+import { realDevSyncDeps } from "../dev/sync/deps.ts";
 import { runPlan } from "../engine/runner.ts";
 import { registryManifestDigest } from "../images/registry-client.ts";
 import { startAwsEmulator } from "../providers/aws/index.ts";
@@ -46,5 +47,6 @@ export function realUpDeps(): UpDeps {
     readReleaseRecord,
     writeReleaseRecord,
     waitForHttpReady,
+    devSync: realDevSyncDeps(),
   };
 }

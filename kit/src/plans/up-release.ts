@@ -5,7 +5,9 @@
  * that installs it only when its inputs changed since the last install.
  */
 import type { AppConfig, KitConfig } from "../config/schema.ts";
+import { type DevSyncResult, devSyncValues } from "../dev/sync/step.ts";
 import type { Step, StepContext, StepLink, StepRef } from "../engine/plan.ts";
+import { UserError } from "../errors.ts";
 import type { RunningAwsEmulator } from "../providers/aws/index.ts";
 import type { LocalCluster } from "../providers/cluster/index.ts";
 import type { RunningDatabase } from "../providers/database/index.ts";
@@ -111,7 +113,7 @@ export function appReleaseSpec(args: {
 
 /** ReleaseDeps are what an app's release step acts through: Helm and the release records. */
 export interface ReleaseDeps {
-  helm: Pick<HelmClient, "getRelease" | "upgrade">;
+  helm: Pick<HelmClient, "getRelease" | "upgrade" | "history" | "rollback">;
   /** Hashes the chart folder, the values files and the computed values (release-state.ts). */
   releaseInputsHash(chart: string, valuesFiles: string[], values: Record<string, string>): Promise<string>;
   readReleaseRecord(file: string, app: string): Promise<ReleaseRecord | undefined>;
@@ -128,6 +130,54 @@ export interface ReleaseInputs {
   terraform: StepRef<TerraformOutputs>;
   /** The step that puts the registry, emulator and database on the cluster's network. */
   networks: StepLink;
+  /** Under `kit dev`, the step that synced the app's build to the nodes: the release then runs devrun. */
+  devSync?: StepRef<DevSyncResult>;
+}
+
+/** withDevSync adds the values that run devrun to a release; enabled is typed (a boolean), so --set. */
+export function withDevSync(spec: AppReleaseSpec, sync: DevSyncResult | undefined): AppReleaseSpec {
+  if (!sync) return spec;
+  const { "service.devSync.enabled": enabled, ...rest } = devSyncValues(sync);
+  return {
+    ...spec,
+    values: { ...spec.values, ...rest, "service.devSync.enabled": enabled ?? "true" },
+    set: { ...spec.set, ...rest },
+    setTyped: { ...spec.setTyped, "service.devSync.enabled": enabled ?? "true" },
+  };
+}
+
+/**
+ * recoverInterruptedRelease rolls back a release an interrupted helm left pending (kit or helm
+ * killed mid-upgrade): helm refuses every later upgrade with "another operation is in progress".
+ * The step runs under the environment's lock, so no other kit is upgrading it.
+ */
+async function recoverInterruptedRelease(
+  ctx: StepContext,
+  cluster: LocalCluster["cluster"],
+  namespace: string,
+  name: string,
+  deps: ReleaseDeps,
+): Promise<void> {
+  const current = await deps.helm.getRelease(cluster, namespace, name, ctx.signal);
+  if (!current?.status.startsWith("pending-")) return;
+  const history = await deps.helm.history(cluster, namespace, name, ctx.signal);
+  const last = history.filter((r) => r.status === "deployed" || r.status === "superseded").at(-1);
+  if (!last) {
+    throw new UserError(
+      `The ${name} release is ${current.status} and has no earlier revision to return to.`,
+      {
+        hint: `An install was interrupted. Remove it with \`kit down\` (or helm uninstall ${name} -n ${namespace}) and run kit up again.`,
+      },
+    );
+  }
+  ctx.log(
+    `revision ${current.revision} was left ${current.status} by an interrupted upgrade; rolling back to ${last.revision}`,
+  );
+  await deps.helm.rollback(cluster, namespace, name, last.revision, {
+    signal: ctx.signal,
+    onLine: (l) => ctx.log(l),
+    timeout: "5m",
+  });
 }
 
 /**
@@ -148,17 +198,20 @@ export function appReleaseStep(args: {
 }): Step<string> {
   const { name, app, root, namespace, inputs, deps } = args;
   const computeRelease = (ctx: StepContext): AppReleaseSpec =>
-    appReleaseSpec({
-      name,
-      app,
-      namespace,
-      clusterProvider: args.clusterProvider,
-      pushed: ctx.resultOf(inputs.push),
-      registry: ctx.resultOf(inputs.registry)?.clusterEndpoint,
-      database: ctx.resultOf(inputs.database),
-      emulator: ctx.resultOf(inputs.emulator),
-      terraform: ctx.resultOf(inputs.terraform),
-    });
+    withDevSync(
+      appReleaseSpec({
+        name,
+        app,
+        namespace,
+        clusterProvider: args.clusterProvider,
+        pushed: ctx.resultOf(inputs.push),
+        registry: ctx.resultOf(inputs.registry)?.clusterEndpoint,
+        database: ctx.resultOf(inputs.database),
+        emulator: ctx.resultOf(inputs.emulator),
+        terraform: ctx.resultOf(inputs.terraform),
+      }),
+      inputs.devSync ? ctx.resultOf(inputs.devSync) : undefined,
+    );
   const chart = `${root}/${app.chart}`;
   const valuesFiles = (app.values.local ?? []).map((file) => `${root}/${file}`);
   return {
@@ -172,6 +225,7 @@ export function appReleaseStep(args: {
       inputs.database,
       inputs.emulator,
       inputs.registry,
+      ...(inputs.devSync ? [inputs.devSync] : []),
     ],
     async check(ctx) {
       const { cluster } = ctx.resultOf(inputs.cluster);
@@ -188,6 +242,7 @@ export function appReleaseStep(args: {
     async apply(ctx) {
       const { cluster } = ctx.resultOf(inputs.cluster);
       const spec = computeRelease(ctx);
+      await recoverInterruptedRelease(ctx, cluster, namespace, name, deps);
       await deps.helm.upgrade(
         cluster,
         {

@@ -1,22 +1,24 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { configSchema } from "../config/schema.ts";
+import { fakeDevSyncDeps } from "../dev/sync/testing.ts";
 import type { KitEvent } from "../engine/events.ts";
 import { linkId, type Plan } from "../engine/plan.ts";
 import { runPlan } from "../engine/runner.ts";
 import { openLocalEnvironment } from "../environment/state.ts";
 import { releaseLockWhenFinished } from "../environment/steps.ts";
-import { appImageRef } from "../images/apps.ts";
+import { type AppImage, appImageRef } from "../images/apps.ts";
 import type { RunningAwsEmulator } from "../providers/aws/index.ts";
 import type { ClusterProvider, LocalCluster } from "../providers/cluster/index.ts";
 import type { RunningDatabase } from "../providers/database/index.ts";
 import type { Registry } from "../providers/registry/index.ts";
+import type { HelmRevision } from "../tools/helm/client.ts";
 import type { HelmRelease } from "../tools/helm/index.ts";
 import type { ReleaseRecord } from "./release-state.ts";
-import { type UpDeps, upPlan } from "./up.ts";
+import { runsEveryTime, type UpDeps, upPlan } from "./up.ts";
 
 const config = configSchema.parse({
   apiVersion: "kit.dev/v1alpha1",
@@ -53,6 +55,7 @@ function fakeWorld() {
   const images = new Set<string>();
   const tags = new Map<string, string>();
   const releases = new Map<string, HelmRelease>();
+  const history = new Map<string, HelmRevision[]>();
   const records = new Map<string, ReleaseRecord>();
   let terraform: { emulator: string; outputs: Record<string, unknown> } | undefined;
   /** make notes a change unless what exists already (returning whether it made it); a failing dependency throws. */
@@ -198,16 +201,41 @@ function fakeWorld() {
       getRelease: async (_cluster, _namespace, release) => releases.get(release),
       async upgrade(_cluster, request) {
         if (failing.has("upgrade")) throw new Error("upgrade failed");
-        const revision = String(Number(releases.get(request.release)?.revision ?? 0) + 1);
-        changes.push(`helm upgrade ${request.release} (revision ${revision})`);
-        releases.set(request.release, {
+        const current = releases.get(request.release);
+        if (current?.status.startsWith("pending-"))
+          throw new Error("another operation (install/upgrade/rollback) is in progress");
+        const revision = String(Number(current?.revision ?? 0) + 1);
+        const devrun =
+          request.setTyped?.["service.devSync.enabled"] === "true"
+            ? `, devrun ${request.set["service.devSync.command[0]"]}`
+            : "";
+        changes.push(`helm upgrade ${request.release} (revision ${revision}${devrun})`);
+        const release = {
           name: request.release,
           namespace: request.namespace,
           revision,
           status: "deployed",
           chart: request.chart,
           app_version: "1",
-        });
+        };
+        releases.set(request.release, release);
+        history.set(request.release, [
+          ...(history.get(request.release) ?? []).map((r) => ({ ...r, status: "superseded" })),
+          {
+            revision: Number(revision),
+            status: "deployed",
+            chart: request.chart,
+            description: "Upgrade complete",
+          },
+        ]);
+      },
+      history: async (_cluster, _namespace, release) => history.get(release) ?? [],
+      async rollback(_cluster, _namespace, release, revision) {
+        const current = releases.get(release);
+        if (!current) throw new Error(`no release ${release}`);
+        const next = String(Number(current.revision) + 1);
+        changes.push(`helm rollback ${release} to ${revision} (revision ${next})`);
+        releases.set(release, { ...current, revision: next, status: "deployed" });
       },
     },
     releaseInputsHash: async (chart, valuesFiles, values) =>
@@ -217,8 +245,16 @@ function fakeWorld() {
       records.set(app, record);
     },
     waitForHttpReady: async () => undefined,
+    devSync: fakeDevSyncDeps(),
   };
-  return { deps, changes, failing, sourceHashes };
+  return {
+    deps,
+    changes,
+    failing,
+    sourceHashes,
+    releases,
+    devSync: deps.devSync as ReturnType<typeof fakeDevSyncDeps>,
+  };
 }
 
 const dirs: string[] = [];
@@ -345,6 +381,39 @@ describe("upPlan", () => {
     ]);
   });
 
+  it("keepImages (kit dev, a values change) deploys the last image although the sources changed", async () => {
+    const { root, environment } = newEnvironment();
+    const world = fakeWorld();
+    const first = await run(upPlan({ config, root, environment }, world.deps), environment);
+    const image = first.result.results["image:go-app"] as AppImage;
+    world.changes.length = 0;
+    world.sourceHashes.set("apps/go-app", "src-synced");
+    const again = await run(
+      upPlan({ config, root, environment, keepImages: { "go-app": image } }, world.deps),
+      environment,
+    );
+    expect(again.result.ok).toBe(true);
+    expect(world.changes).toEqual([]);
+    expect(again.result.results["image:go-app"]).toEqual(image);
+  });
+
+  it("rolls back a release an interrupted helm left pending, then upgrades it", async () => {
+    const { root, environment } = newEnvironment();
+    const world = fakeWorld();
+    await run(upPlan({ config, root, environment }, world.deps), environment);
+    const go = world.releases.get("go-app");
+    if (!go) throw new Error("no go-app release");
+    world.releases.set("go-app", { ...go, revision: "2", status: "pending-upgrade" });
+    world.changes.length = 0;
+    world.sourceHashes.set("apps/go-app", "src-edited");
+    const again = await run(upPlan({ config, root, environment }, world.deps), environment);
+    expect(again.result.ok).toBe(true);
+    expect(world.changes.filter((c) => c.startsWith("helm"))).toEqual([
+      "helm rollback go-app to 1 (revision 3)",
+      "helm upgrade go-app (revision 4)",
+    ]);
+  });
+
   it("skips what needs a failed step, and runs everything else", async () => {
     const { root, environment } = newEnvironment();
     const world = fakeWorld();
@@ -388,6 +457,45 @@ describe("upPlan", () => {
     expect(result.ok).toBe(true);
     expect(world.changes.filter((c) => /node-app/.test(c))).toEqual([]);
     expect(world.changes).toContain("helm upgrade go-app (revision 1)");
+  });
+
+  it("under kit dev, syncs each app's host build to the nodes before its release, which then runs devrun", async () => {
+    const { root, environment } = newEnvironment();
+    mkdirSync(join(root, "apps", "go-app"), { recursive: true });
+    writeFileSync(join(root, "apps", "go-app", "go.mod"), "module example.com/go-app\n");
+    mkdirSync(join(root, "apps", "node-app"), { recursive: true });
+    writeFileSync(join(root, "apps", "node-app", "package.json"), "{}\n");
+    const world = fakeWorld();
+    const plan = upPlan({ config, root, environment, devSync: ["go-app", "node-app"] }, world.deps);
+    const deploy = plan.steps.find((s) => s.id === "deploy:go-app");
+    expect((deploy?.needs ?? []).map(linkId)).toContain("sync:go-app");
+    const first = await run(plan, environment);
+    expect(first.result.ok).toBe(true);
+    expect(world.devSync.nodes.published.map((p) => p.folder).sort()).toEqual([
+      "/kit-dev/go-app",
+      "/kit-dev/node-app",
+    ]);
+    expect(world.changes).toEqual(
+      expect.arrayContaining([
+        "helm upgrade go-app (revision 1, devrun /kit-dev/bin/devrun)".replace(
+          "/kit-dev/bin/devrun",
+          "/kit-dev/app/go-app",
+        ),
+        "helm upgrade node-app (revision 1, devrun /nodejs/bin/node)",
+      ]),
+    );
+    // A re-run finds the same generation on the nodes: nothing built, copied or upgraded.
+    world.devSync.nodes.pods.push("go-app-1");
+    const published = world.devSync.nodes.published.length;
+    const second = await run(
+      upPlan({ config, root, environment, devSync: ["go-app", "node-app"] }, world.deps),
+      environment,
+    );
+    expect(second.changed.filter((id) => !runsEveryTime(id))).toEqual([]);
+    expect(world.devSync.nodes.published).toHaveLength(published);
+    // kit up without dev puts the release back on the image's own entrypoint.
+    await run(upPlan({ config, root, environment }, world.deps), environment);
+    expect(world.changes).toContain("helm upgrade go-app (revision 2)");
   });
 
   it("refuses --only naming an app kit.config.yaml does not have", () => {

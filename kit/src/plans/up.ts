@@ -13,10 +13,12 @@
  */
 import { localEnvironmentName } from "../config/environment.ts";
 import type { KitConfig } from "../config/schema.ts";
+import { appDevSyncStep, type DevSyncDeps, type DevSyncResult } from "../dev/sync/step.ts";
 import { definePlan, type Plan, type Step, type StepContext } from "../engine/plan.ts";
 import type { LocalEnvironment } from "../environment/state.ts";
 import { environmentStep, underLock } from "../environment/steps.ts";
 import { UserError } from "../errors.ts";
+import type { AppImage } from "../images/apps.ts";
 import type { RunningAwsEmulator, StartAwsEmulatorOptions } from "../providers/aws/index.ts";
 import type { LocalCluster, LocalClusterOptions } from "../providers/cluster/index.ts";
 import { PROJECT_LABEL } from "../providers/container/index.ts";
@@ -48,6 +50,13 @@ export interface UpOptions {
   environment: LocalEnvironment;
   /** Apps to build and deploy; all when empty. */
   only?: string[];
+  /**
+   * Under `kit dev`: these apps' pods run devrun from a folder on the kind nodes that a `sync:<app>`
+   * step fills with a host build, so a save goes live without a new image (kind only; Go and Node).
+   */
+  devSync?: string[];
+  /** Under `kit dev`: images deployed as they are instead of built from the current sources, by app. */
+  keepImages?: Record<string, AppImage>;
 }
 
 /**
@@ -56,6 +65,8 @@ export interface UpOptions {
  * the real ones; tests pass fakes.
  */
 export interface UpDeps extends ToolchainDeps, ReleaseDeps {
+  /** Builds on the host and reaches the kind nodes for `kit dev`'s live sync. */
+  devSync: DevSyncDeps;
   findPortHolder: FindPortHolder;
   images: AppImageDeps;
   /** Starts (or reuses) the local registry; undefined for an existing cluster. */
@@ -305,10 +316,39 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
   };
   steps.push(terraformStep);
 
+  /** The sync step of an app under devSync, when kit can sync it (kind; a Go or Node app). */
+  const devSyncStepFor = (name: string, imageStep: Step<{ ref: string }>): Step<DevSyncResult> | undefined =>
+    options.devSync?.includes(name)
+      ? appDevSyncStep({
+          config,
+          root,
+          environmentDir: environment.dir,
+          app: name,
+          needs: [clusterStep, imageStep],
+          target: (ctx) => ({
+            nodes: ctx.resultOf(clusterStep).cluster.nodes.map((n) => n.container ?? n.name),
+            imageRef: ctx.resultOf(imageStep).ref,
+          }),
+          deps: deps.devSync,
+        })
+      : undefined;
+
   for (const name of apps) {
     const app = config.apps[name];
     if (!app) continue;
-    const imageStep = appImageStep(root, name, app, imageSource, [toolchain], deps.images);
+    const built = appImageStep(root, name, app, imageSource, [toolchain], deps.images);
+    const kept = options.keepImages?.[name];
+    // Under kit dev a chart or values change keeps the image: the sync step carries the code.
+    const imageStep: Step<AppImage> = kept
+      ? {
+          ...built,
+          check: async () => ({
+            satisfied: true,
+            value: kept,
+            summary: `kept (${kept.ref}); the code is synced`,
+          }),
+        }
+      : built;
     steps.push(imageStep);
 
     const pushStep: Step<PushedImage> = {
@@ -346,6 +386,9 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
     };
     steps.push(pushStep);
 
+    const syncStep = devSyncStepFor(name, imageStep);
+    if (syncStep) steps.push(syncStep);
+
     const releaseStep = appReleaseStep({
       name,
       app,
@@ -361,6 +404,7 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
         emulator: emulatorStep,
         terraform: terraformStep,
         networks: networksStep,
+        ...(syncStep ? { devSync: syncStep } : {}),
       },
       deps,
     });

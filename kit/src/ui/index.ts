@@ -60,7 +60,7 @@ export interface RunUnderFrontEndOptions {
    * aborts when the user quits (q, Ctrl-C). It should resolve soon after. Ink view only: the other
    * front ends return when the plan ends and the command goes on by itself.
    */
-  whileHeld?: (io: { sink: EventSink; signal: AbortSignal }) => Promise<void>;
+  whileHeld?: (io: { sink: EventSink; signal: AbortSignal; result: PlanResult }) => Promise<void>;
   /** Questions the plan asks a person (kit promote's plan approval), answered in the Ink view. */
   approvals?: ApprovalBroker;
 }
@@ -132,7 +132,7 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
     void quitRequested.then(stop);
     holding = true;
     try {
-      await options.whileHeld({ sink: store.dispatch, signal: session.signal });
+      await options.whileHeld({ sink: store.dispatch, signal: session.signal, result });
     } finally {
       options.signal.removeEventListener("abort", stop);
     }

@@ -7,8 +7,10 @@ import { httpText } from "../support/cli.ts";
 import { createTestEnvironment, type TestEnvironment } from "../support/test-environment.ts";
 
 /**
- * kit dev on a real environment: it brings the environment up, then each save (go-app's code,
- * node-app's code, a values file) is live without a request failing meanwhile. It runs in an
+ * kit dev on a real environment: it brings the environment up, then each save is live without a
+ * request failing meanwhile: go-app's and node-app's code by a host build synced into the running
+ * pods (devrun swaps to it; no image), a dependency file by an image rebuild, a values file by a
+ * helm upgrade. It runs in an
  * environment of the test's own, on a copied checkout whose files it edits.
  */
 describe("kit dev", () => {
@@ -118,25 +120,60 @@ describe("kit dev", () => {
     writeFileSync(file, after);
   };
 
-  it("a save to go-app's code is built, pushed and rolled out, and served", async () => {
+  const stepsOf = (event: Extract<DevEvent, { type: "dev-applied" }>): string[] =>
+    event.actions.map((a) => a.split(":").slice(0, 2).join(":"));
+
+  it("a save to go-app's code is built on the host and synced into the running pods, no image", async () => {
     const done = applied("go-app");
     edit("apps/go-app/internal/app/app.go", (t) => t.replace('"Hi! from %s %s\\n"', `"${marker} %s %s\\n"`));
     const event = await done;
     expect(event.ok, JSON.stringify(event)).toBe(true);
-    expect(event.actions.map((a) => a.split(":").slice(0, 2).join(":"))).toEqual(
-      expect.arrayContaining(["image:go-app", "push:go-app", "deploy:go-app"]),
-    );
+    expect(stepsOf(event)).toEqual(["sync:go-app"]);
+    // The step returns once every pod's devrun serves the new build (a kept-alive connection to the
+    // previous one is closed once idle).
     const expected = new RegExp(`^${marker} go-app`);
     expect(await servedText("go-app", expected)).toMatch(expected);
   });
 
-  it("a save to node-app's code is live too", async () => {
+  it("a save to node-app's code is bundled and synced the same way", async () => {
     const done = applied("node-app");
     edit("apps/node-app/src/routes/basic.ts", (t) => t.replace("Hi! from ", `${marker} `));
     const event = await done;
     expect(event.ok, JSON.stringify(event)).toBe(true);
+    expect(stepsOf(event)).toEqual(["sync:node-app"]);
     const expected = new RegExp(`^${marker} node-app`);
     expect(await servedText("node-app", expected)).toMatch(expected);
+  });
+
+  it("code that does not compile is reported and the pods keep serving the last build", async () => {
+    const broken = "\nfunc broken( {\n";
+    const done = applied("go-app");
+    edit("apps/go-app/main.go", (t) => `${t}${broken}`);
+    try {
+      const event = await done;
+      expect(event.ok).toBe(false);
+      expect(event.error).toMatch(/go-app did not compile/);
+      expect((await httpText(`${env.appUrl("go-app")}/`)).body).toMatch(new RegExp(`^${marker} go-app`));
+    } finally {
+      const fixed = applied("go-app");
+      edit("apps/go-app/main.go", (t) => t.replace(broken, ""));
+      expect((await fixed).ok).toBe(true);
+    }
+  });
+
+  it("a dependency file rebuilds the image, and the new pods run the synced code", async () => {
+    const done = applied("go-app");
+    edit(
+      "apps/go-app/go.mod",
+      (t) => `${t}
+// kit dev test: a dependency change
+`,
+    );
+    const event = await done;
+    expect(event.ok, JSON.stringify(event)).toBe(true);
+    expect(stepsOf(event)).toEqual(expect.arrayContaining(["image:go-app", "deploy:go-app"]));
+    const expected = new RegExp(`^${marker} go-app`);
+    expect(await servedText("go-app", expected)).toMatch(expected);
   });
 
   it("a values change upgrades the release without rebuilding the image", async () => {

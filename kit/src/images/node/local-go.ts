@@ -18,17 +18,24 @@ export interface LocalGoResult {
   built: boolean;
 }
 
+/** GoTarget is the platform a binary is built for; the host's when absent. */
+export interface GoTarget {
+  goos: string;
+  goarch: string;
+}
+
 /** buildLocalGoProgram builds the main package in sourceDir into a binary called name. */
 export async function buildLocalGoProgram(
   name: string,
   sourceDir: string,
   progress: BuildProgress = {},
+  target?: GoTarget,
 ): Promise<LocalGoResult> {
   const files = (await readdir(sourceDir)).filter((f) => f.endsWith(".go") || f === "go.mod").sort();
   const sources: Record<string, string> = {};
   for (const f of files) sources[f] = await readFile(join(sourceDir, f), "utf8");
   const goVersion = await goVersionOf("go", progress.signal);
-  const key = inputsHash({ name, sources, goVersion, layout: 1 });
+  const key = inputsHash({ name, sources, goVersion, layout: 1, ...(target ? { target } : {}) });
   const root = join(cacheDir(progress.env), "go-builds", `local-${name}`);
   const dir = join(root, key);
   const binary = join(dir, "bin", name);
@@ -39,7 +46,12 @@ export async function buildLocalGoProgram(
     await mkdir(join(work, "bin"));
     await run("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(work, "bin", name), "."], {
       cwd: sourceDir,
-      env: { CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+      env: {
+        CGO_ENABLED: "0",
+        GOTOOLCHAIN: "local",
+        GOFLAGS: "-mod=mod",
+        ...(target ? { GOOS: target.goos, GOARCH: target.goarch } : {}),
+      },
       signal: progress.signal,
       onLine: progress.onLine,
       timeoutMs: 10 * 60_000,
