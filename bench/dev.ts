@@ -45,7 +45,7 @@ const served = async (app: App, marker: string, from: number): Promise<number> =
       () => "",
     );
     if (body.startsWith(marker)) return (performance.now() - from) / 1000;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${app} never served "${marker}"`);
 };
@@ -79,7 +79,7 @@ try {
       const t = save(app, marker);
       devTimes[app].push(await served(app, marker, t));
       await applied;
-      process.stdout.write(`kit dev ${app} save ${n}: ${devTimes[app].at(-1)?.toFixed(1)} s\n`);
+      process.stdout.write(`kit dev ${app} save ${n}: ${devTimes[app].at(-1)?.toFixed(2)} s\n`);
     }
   }
   stop.abort();
@@ -104,7 +104,7 @@ try {
     const d = devTimes[app];
     const goal = app === "go-app" ? "≤ 3 s" : "≤ 1 s";
     process.stdout.write(
-      `| ${app} | ${median(d).toFixed(1)} s (${Math.min(...d).toFixed(1)}–${Math.max(...d).toFixed(1)}), ${d.length} saves | ${median(upTimes[app]).toFixed(1)} s, ${upTimes[app].length} runs | ${goal} |\n`,
+      `| ${app} | ${median(d).toFixed(2)} s (${Math.min(...d).toFixed(2)}–${Math.max(...d).toFixed(2)}), ${d.length} saves | ${median(upTimes[app]).toFixed(1)} s, ${upTimes[app].length} runs | ${goal} |\n`,
     );
   }
 } finally {

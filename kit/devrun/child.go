@@ -87,12 +87,17 @@ func (c *child) exitCode() int {
 	return c.state.ExitCode()
 }
 
-func childEnv(port int) []string {
+// childEnv is devrun's environment with PORT set to the child's port and the
+// drain-delay variable, if any, set to 0 (devrun drains on SIGTERM itself).
+func childEnv(port int, drainEnv string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PORT=") {
+		if !strings.HasPrefix(kv, "PORT=") && (drainEnv == "" || !strings.HasPrefix(kv, drainEnv+"=")) {
 			env = append(env, kv)
 		}
+	}
+	if drainEnv != "" {
+		env = append(env, drainEnv+"=0")
 	}
 	return append(env, "PORT="+strconv.Itoa(port))
 }
@@ -106,7 +111,7 @@ func (s *supervisor) start(c *child) error {
 		return errors.New("cancelled before start")
 	}
 	cmd := exec.Command(s.cfg.command[0], s.cfg.command[1:]...)
-	cmd.Env = childEnv(c.port)
+	cmd.Env = childEnv(c.port, s.cfg.drainEnv)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
 		c.startErr = err

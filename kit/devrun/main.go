@@ -38,11 +38,14 @@ type config struct {
 	stamp        string
 	statusDir    string
 	readyPath    string
-	ports        [2]int
+	ports        []int
 	poll         time.Duration
 	readyTimeout time.Duration
 	stopTimeout  time.Duration
-	command      []string
+	// drainEnv names the app's drain-delay variable (milliseconds); see --drain-delay-env.
+	drainEnv   string
+	drainDelay time.Duration
+	command    []string
 }
 
 var errVersion = errors.New("version requested")
@@ -55,10 +58,12 @@ func newFlagSet(cfg *config, ports *string, version *bool) *flag.FlagSet {
 	fs.StringVar(&cfg.stamp, "stamp", "", "stamp file holding the current generation id (required)")
 	fs.StringVar(&cfg.statusDir, "status-dir", "", "directory for the status file (required)")
 	fs.StringVar(&cfg.readyPath, "ready-path", "", "HTTP path polled for readiness, e.g. /readyz (required)")
-	fs.StringVar(ports, "ports", "", "two internal ports the children alternate on, e.g. 18080,18081 (required)")
+	fs.StringVar(ports, "ports", "", "internal ports for the children, two or more, e.g. 18080,18081,18082,18083 (required): a new child takes one whose previous child has exited, so quick saves need not wait for a drain")
 	fs.DurationVar(&cfg.poll, "poll", 100*time.Millisecond, "stamp poll interval")
 	fs.DurationVar(&cfg.readyTimeout, "ready-timeout", 60*time.Second, "how long a new child may take to become ready")
 	fs.DurationVar(&cfg.stopTimeout, "stop-timeout", 30*time.Second, "how long a SIGTERMed child may drain before SIGKILL")
+	fs.StringVar(&cfg.drainEnv, "drain-delay-env", "", "the app's drain-delay variable in milliseconds (e.g. DRAIN_DELAY_MS): "+
+		"children get 0, since a swap moves new connections at once; on SIGTERM devrun itself keeps serving that long before passing it on")
 	return fs
 }
 
@@ -89,6 +94,15 @@ func parseArgs(args []string) (*config, error) {
 	if !strings.HasPrefix(cfg.readyPath, "/") {
 		return nil, fmt.Errorf("invalid --ready-path %q: must start with /", cfg.readyPath)
 	}
+	if cfg.drainEnv != "" {
+		if v := os.Getenv(cfg.drainEnv); v != "" {
+			ms, err := strconv.Atoi(v)
+			if err != nil || ms < 0 {
+				return nil, fmt.Errorf("invalid --drain-delay-env %s: $%s is %q, want milliseconds", cfg.drainEnv, cfg.drainEnv, v)
+			}
+			cfg.drainDelay = time.Duration(ms) * time.Millisecond
+		}
+	}
 	if cfg.ports, err = parsePorts(ports); err != nil {
 		return nil, fmt.Errorf("invalid --ports %q: %v", ports, err)
 	}
@@ -112,21 +126,23 @@ func parseArgs(args []string) (*config, error) {
 	return cfg, nil
 }
 
-func parsePorts(s string) ([2]int, error) {
-	var ports [2]int
+func parsePorts(s string) ([]int, error) {
 	parts := strings.Split(s, ",")
-	if len(parts) != 2 {
-		return ports, errors.New("want exactly two ports, e.g. 18080,18081")
+	if len(parts) < 2 {
+		return nil, errors.New("want two ports or more, e.g. 18080,18081")
 	}
-	for i, p := range parts {
+	seen := map[int]bool{}
+	ports := make([]int, 0, len(parts))
+	for _, p := range parts {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || n < 1 || n > 65535 {
-			return ports, fmt.Errorf("%q is not a port number", p)
+			return nil, fmt.Errorf("%q is not a port number", p)
 		}
-		ports[i] = n
-	}
-	if ports[0] == ports[1] {
-		return ports, errors.New("the two ports must differ")
+		if seen[n] {
+			return nil, fmt.Errorf("port %d is listed twice; the ports must differ", n)
+		}
+		seen[n] = true
+		ports = append(ports, n)
 	}
 	return ports, nil
 }

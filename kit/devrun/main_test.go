@@ -127,7 +127,7 @@ type harness struct {
 	t                                                   *testing.T
 	versionFile, stampFile, statusFile, termFile, logFn string
 	listen                                              string
-	ports                                               [2]int
+	ports                                               []int
 	cmd                                                 *exec.Cmd
 	done                                                chan struct{}
 }
@@ -146,6 +146,14 @@ func freePorts(t *testing.T, n int) []int {
 	return ports
 }
 
+func joinPorts(ports []int) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = strconv.Itoa(p)
+	}
+	return strings.Join(s, ",")
+}
+
 func writeAtomic(t *testing.T, path, content string) {
 	t.Helper()
 	tmp := path + ".tmp"
@@ -159,8 +167,14 @@ func writeAtomic(t *testing.T, path, content string) {
 
 func startDevrun(t *testing.T, version, gen string, env ...string) *harness {
 	t.Helper()
+	return startDevrunPorts(t, 2, version, gen, env...)
+}
+
+// startDevrunPorts starts devrun with n internal ports.
+func startDevrunPorts(t *testing.T, n int, version, gen string, env ...string) *harness {
+	t.Helper()
 	dir := t.TempDir()
-	p := freePorts(t, 3)
+	p := freePorts(t, n+1)
 	h := &harness{
 		t:           t,
 		versionFile: filepath.Join(dir, "version"),
@@ -169,7 +183,7 @@ func startDevrun(t *testing.T, version, gen string, env ...string) *harness {
 		termFile:    filepath.Join(dir, "term"),
 		logFn:       filepath.Join(dir, "devrun.log"),
 		listen:      "127.0.0.1:" + strconv.Itoa(p[0]),
-		ports:       [2]int{p[1], p[2]},
+		ports:       p[1:],
 		done:        make(chan struct{}),
 	}
 	writeAtomic(t, h.versionFile, version)
@@ -178,10 +192,21 @@ func startDevrun(t *testing.T, version, gen string, env ...string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.cmd = exec.Command(devrunBin, "--listen", h.listen, "--stamp", h.stampFile,
+	// Arguments in env that start with "--" are devrun flags.
+	args := []string{"--listen", h.listen, "--stamp", h.stampFile,
 		"--status-dir", filepath.Dir(h.statusFile), "--ready-path", "/readyz",
-		"--ports", fmt.Sprintf("%d,%d", h.ports[0], h.ports[1]),
-		"--poll", "20ms", "--ready-timeout", "10s", "--stop-timeout", "5s", "--", self)
+		"--ports", joinPorts(h.ports),
+		"--poll", "20ms", "--ready-timeout", "10s", "--stop-timeout", "5s"}
+	var vars []string
+	for _, e := range env {
+		if strings.HasPrefix(e, "--") {
+			args = append(args, e)
+		} else {
+			vars = append(vars, e)
+		}
+	}
+	env = vars
+	h.cmd = exec.Command(devrunBin, append(args, "--", self)...)
 	h.cmd.Env = append(os.Environ(), "DEVRUN_TEST_CHILD=1", "POD_NAME=testpod",
 		"PORT=1", // must be overridden by devrun
 		"DEVRUN_TEST_VERSION_FILE="+h.versionFile, "DEVRUN_TEST_TERM_FILE="+h.termFile)
@@ -813,3 +838,67 @@ func TestReadGen(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestQuickSavesTakeAFreePort: with more than two ports, a second swap while
+// the first old child still drains (3 s) starts on a free port at once instead
+// of waiting for the drain to end.
+func TestQuickSavesTakeAFreePort(t *testing.T) {
+	h := startDevrunPorts(t, 4, "v1", "1", "DEVRUN_TEST_DRAIN_DELAY=3s")
+	h.waitServing("v1", "1")
+	for gen, version := range map[string]string{"2": "v2"} {
+		writeAtomic(t, h.versionFile, version)
+		writeAtomic(t, h.stampFile, gen)
+		h.waitServing(version, gen)
+	}
+	started := time.Now()
+	writeAtomic(t, h.versionFile, "v3")
+	writeAtomic(t, h.stampFile, "3")
+	h.waitServing("v3", "3")
+	if took := time.Since(started); took > 2*time.Second {
+		t.Fatalf("the second swap took %v: it waited for the first old child's drain", took)
+	}
+	if strings.Contains(h.log(), "waiting for generation") {
+		t.Fatalf("a swap waited for a draining child although ports were free:\n%s", h.log())
+	}
+}
+
+// TestDrainDelayEnv: with --drain-delay-env the children get 0 (a swapped-out
+// child stops at once, freeing its port), while on SIGTERM devrun itself keeps
+// serving for the app's delay before passing the signal on.
+func TestDrainDelayEnv(t *testing.T) {
+	h := startDevrun(t, "v1", "1", "--drain-delay-env=DEVRUN_TEST_DRAIN_DELAY", "DEVRUN_TEST_DRAIN_DELAY=1000")
+	h.waitServing("v1", "1")
+	writeAtomic(t, h.versionFile, "v2")
+	writeAtomic(t, h.stampFile, "2")
+	h.waitServing("v2", "2")
+	// The old child had no drain delay (it would have parsed "1000" as an invalid duration and kept 0
+	// anyway, so look at the timing): it is gone well within its 1 s.
+	waitFor(t, 700*time.Millisecond, "the swapped-out child to exit", func() bool {
+		b, _ := os.ReadFile(h.termFile)
+		return strings.Contains(string(b), "sigterm v1")
+	})
+	_ = os.Remove(h.termFile)
+	sent := time.Now()
+	if err := h.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if body, _, err := get("http://" + h.listen + "/"); err != nil || body != "v2" {
+		t.Fatalf("500 ms after SIGTERM (drain 1 s): %q %v, want v2 served", body, err)
+	}
+	if b, _ := os.ReadFile(h.termFile); len(b) != 0 {
+		t.Fatalf("the child got SIGTERM before devrun's own drain delay ended")
+	}
+	waitFor(t, 3*time.Second, "the child to get SIGTERM", func() bool {
+		b, _ := os.ReadFile(h.termFile)
+		return len(b) > 0
+	})
+	if took := time.Since(sent); took < 900*time.Millisecond {
+		t.Fatalf("the child got SIGTERM %v after devrun did, want about 1 s", took)
+	}
+	select {
+	case <-h.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("devrun did not exit")
+	}
+}

@@ -34,8 +34,9 @@ type supervisor struct {
 	curReady  bool   // cur passed readiness and has not exited
 	pending   *child // swap candidate on the other port
 	swapStart time.Time
-	onPort    map[int]*child // last child started on each port
-	retired   []*child       // old children draining after SIGTERM
+	onPort    map[int]*child   // last child started on each port
+	retired   []*child         // old children draining after SIGTERM
+	drained   <-chan time.Time // fires when devrun's own drain delay after SIGTERM ends
 
 	lastGen   string // last generation read from the stamp
 	seq       int    // number of observed stamp changes
@@ -117,6 +118,9 @@ func (s *supervisor) loop(sigCh <-chan os.Signal) int {
 			s.restart()
 		case sig := <-sigCh:
 			s.handleSignal(sig)
+		case <-s.drained:
+			s.drained = nil
+			s.stop(s.exitChild)
 		case <-s.finished:
 			code := 0
 			if s.exitChild != nil {
@@ -149,6 +153,26 @@ func (s *supervisor) pollStamp() {
 	s.maybeSwap()
 }
 
+// nextPort picks the port for a new child: the first one, other than the
+// current child's, whose last child has exited; when every one still has a
+// draining child, the one after the current child's (the launch then waits).
+func (s *supervisor) nextPort() int {
+	for _, p := range s.cfg.ports {
+		if s.cur != nil && p == s.cur.port {
+			continue
+		}
+		if prev := s.onPort[p]; prev == nil || prev.exited() {
+			return p
+		}
+	}
+	for i, p := range s.cfg.ports {
+		if s.cur != nil && p == s.cur.port {
+			return s.cfg.ports[(i+1)%len(s.cfg.ports)]
+		}
+	}
+	return s.cfg.ports[0]
+}
+
 // maybeSwap starts a swap to the latest generation if the stamp changed since
 // the last start and no swap is in progress.
 func (s *supervisor) maybeSwap() {
@@ -156,10 +180,7 @@ func (s *supervisor) maybeSwap() {
 		return
 	}
 	s.attempted = s.seq
-	port := s.cfg.ports[0]
-	if s.cur.port == port {
-		port = s.cfg.ports[1]
-	}
+	port := s.nextPort()
 	c := newChild(s.lastGen, port)
 	prev := s.onPort[port]
 	s.pending, s.onPort[port] = c, c
@@ -257,7 +278,14 @@ func (s *supervisor) handleSignal(sig os.Signal) {
 	}
 	if s.curReady {
 		s.exitChild = s.cur
-		s.stop(s.cur)
+		if s.cfg.drainDelay > 0 {
+			// The child was started with no drain delay: keep serving through it for the
+			// app's delay, so endpoints and load balancers stop sending first.
+			logger.Printf("serving %v more before passing %v on (--drain-delay-env %s)", s.cfg.drainDelay, sig, s.cfg.drainEnv)
+			s.drained = time.After(s.cfg.drainDelay)
+		} else {
+			s.stop(s.cur)
+		}
 	} else {
 		s.cur.signal(syscall.SIGKILL)
 	}
