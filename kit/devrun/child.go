@@ -144,7 +144,7 @@ func (s *supervisor) launch(c *child, prev *child) {
 	}()
 }
 
-// waitReady polls GET http://127.0.0.1:<port><ready-path> every 50 ms until it
+// waitReady polls GET http://127.0.0.1:<port><ready-path> every 20 ms until it
 // answers 2xx, the child exits, or --ready-timeout passes (then SIGKILL).
 func (s *supervisor) waitReady(c *child) error {
 	url := fmt.Sprintf("http://127.0.0.1:%d%s", c.port, s.cfg.readyPath)
@@ -154,7 +154,7 @@ func (s *supervisor) waitReady(c *child) error {
 	}
 	deadline := time.NewTimer(s.cfg.readyTimeout)
 	defer deadline.Stop()
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		if c.exited() {

@@ -128,6 +128,8 @@ describe("devSync (kit dev's live reload)", () => {
     "service.devSync.command[1]": "dist/main.js",
     "service.devSync.subPathMounts[0].subPath": "app/dist",
     "service.devSync.subPathMounts[0].mountPath": "/app/dist",
+    "service.devSync.env[0].name": "NODE_COMPILE_CACHE",
+    "service.devSync.env[0].value": "/tmp/node-compile-cache",
   };
 
   it("runs devrun from the node's folder on the app's port, the build mounted over the image's own", async () => {
@@ -151,6 +153,10 @@ describe("devSync (kit dev's live reload)", () => {
         { name: "kit-dev", mountPath: "/app/dist", subPath: "app/dist", readOnly: true },
       ]),
     );
+    expect(envOf(container).NODE_COMPILE_CACHE).toEqual({
+      name: "NODE_COMPILE_CACHE",
+      value: "/tmp/node-compile-cache",
+    });
     const volumes = byKind(objects, "Deployment").spec.template.spec.volumes as K8sObject[];
     expect(volumes).toContainEqual({
       name: "kit-dev",

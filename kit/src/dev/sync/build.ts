@@ -40,6 +40,8 @@ export interface BuiltApp {
   command: string[];
   /** Sub-folders of the staging folder mounted over the image's own (Node's dist). */
   subPathMounts: { subPath: string; mountPath: string }[];
+  /** Variables for the app under devrun. */
+  env: { name: string; value: string }[];
 }
 
 /** MOUNT_PATH is where the pods see the staging folder (the chart's devSync.mountPath). */
@@ -69,7 +71,7 @@ export async function buildApp(req: AppBuildRequest): Promise<BuiltApp> {
         hint: `The pods keep serving the last build. Fix the code and save again (\`go build ./...\` in ${req.appDir}).`,
       });
     }
-    return { command: [`${MOUNT_PATH}/app/${req.name}`], subPathMounts: [] };
+    return { command: [`${MOUNT_PATH}/app/${req.name}`], subPathMounts: [], env: [] };
   }
   const pkg = JSON.parse(await readFile(join(req.appDir, "package.json"), "utf8")) as { main?: string };
   const entry = nodeEntryOf(pkg.main);
@@ -100,6 +102,9 @@ export async function buildApp(req: AppBuildRequest): Promise<BuiltApp> {
     // The image's entrypoint is node (/nodejs/bin/node in distroless); its WORKDIR holds node_modules.
     command: [...(req.image.entrypoint.length > 0 ? req.image.entrypoint : ["node"]), entry.output],
     subPathMounts: [{ subPath: `app/${outDir}`, mountPath: `${req.image.workdir || "/app"}/${outDir}` }],
+    // Node keeps the compiled code of node_modules in the pod's /tmp (an emptyDir), so each new
+    // process after the first starts sooner (Node 22.1 and later; older ones ignore it).
+    env: [{ name: "NODE_COMPILE_CACHE", value: "/tmp/node-compile-cache" }],
   };
 }
 

@@ -96,6 +96,8 @@ describe("devSyncStep", () => {
       "service.devSync.command[1]": "dist/main.js",
       "service.devSync.subPathMounts[0].subPath": "app/dist",
       "service.devSync.subPathMounts[0].mountPath": "/app/dist",
+      "service.devSync.env[0].name": "NODE_COMPILE_CACHE",
+      "service.devSync.env[0].value": "/tmp/node-compile-cache",
     });
   });
 });

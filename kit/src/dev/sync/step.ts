@@ -144,7 +144,7 @@ export function devSyncStep(args: {
 
 /** devSyncValues are the chart values that make the release run devrun from the synced folder. */
 export function devSyncValues(
-  result: Pick<DevSyncResult, "hostPath" | "command" | "subPathMounts">,
+  result: Pick<DevSyncResult, "hostPath" | "command" | "subPathMounts" | "env">,
 ): Record<string, string> {
   const values: Record<string, string> = {
     "service.devSync.enabled": "true",
@@ -156,6 +156,10 @@ export function devSyncValues(
   result.subPathMounts.forEach((m, i) => {
     values[`service.devSync.subPathMounts[${i}].subPath`] = m.subPath;
     values[`service.devSync.subPathMounts[${i}].mountPath`] = m.mountPath;
+  });
+  result.env.forEach((v, i) => {
+    values[`service.devSync.env[${i}].name`] = v.name;
+    values[`service.devSync.env[${i}].value`] = v.value;
   });
   return values;
 }

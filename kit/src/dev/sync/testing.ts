@@ -58,10 +58,11 @@ export function fakeDevSyncDeps(): DevSyncDeps & {
     async buildApp(req) {
       builds.push(`${req.language}:${req.name}`);
       return req.language === "go"
-        ? { command: [`/kit-dev/app/${req.name}`], subPathMounts: [] }
+        ? { command: [`/kit-dev/app/${req.name}`], subPathMounts: [], env: [] }
         : {
             command: [...req.image.entrypoint, "dist/main.js"],
             subPathMounts: [{ subPath: "app/dist", mountPath: `${req.image.workdir}/dist` }],
+            env: [{ name: "NODE_COMPILE_CACHE", value: "/tmp/node-compile-cache" }],
           };
     },
     async buildDevrun() {
