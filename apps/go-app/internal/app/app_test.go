@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -247,6 +248,38 @@ func TestShutdownInProcess(t *testing.T) {
 		if !strings.Contains(logs.String(), `"phase":"`+phase+`"`) {
 			t.Errorf("no log line for shutdown phase %s", phase)
 		}
+	}
+}
+
+// TestDrainLeavesIdleKeepAliveOpen: at SIGTERM an idle kept-alive connection is not closed (a client
+// may be sending on it at that moment: a reset); its next request is answered on it with
+// "Connection: close", and only then is it closed.
+func TestDrainLeavesIdleKeepAliveOpen(t *testing.T) {
+	a, base, _ := startApp(t, map[string]string{"DRAIN_DELAY_MS": "400", "SHUTDOWN_TIMEOUT_MS": "5000"})
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	request := func() (reused bool, closed bool) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+"/", nil)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused },
+		}))
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return reused, resp.Close
+	}
+	request()
+	exit := make(chan int, 1)
+	go func() { exit <- a.Shutdown(time.Now()) }()
+	time.Sleep(100 * time.Millisecond)
+	if reused, closed := request(); !reused || !closed {
+		t.Errorf("request during the drain: on the kept-alive connection %v, Connection: close %v; want both", reused, closed)
+	}
+	if code := <-exit; code != 0 {
+		t.Errorf("Shutdown returned %d, want 0", code)
 	}
 }
 

@@ -14,6 +14,10 @@ func (a *App) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w.Header().Set("X-Served-By", a.cfg.Pod)
+		if a.draining.Load() {
+			// The server closes the connection after this response (see Shutdown).
+			w.Header().Set("Connection", "close")
+		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		elapsed := time.Since(start)

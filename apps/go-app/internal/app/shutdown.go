@@ -24,10 +24,11 @@ func (a *App) Serve(ln net.Listener) error {
 func (a *App) Shutdown(signalled time.Time) int {
 	a.draining.Store(true)
 	a.metrics.draining.Set(1)
-	// From now on each response says "Connection: close" and its connection is closed after it, so
-	// clients holding kept-alive connections move to other pods during the drain. Otherwise
-	// Shutdown later closes those idle connections while a client may be sending on one: a reset.
-	a.server.SetKeepAlivesEnabled(false)
+	// From now on each response says "Connection: close" (observe) and its connection is closed
+	// after it, so clients holding kept-alive connections move to other pods during the drain.
+	// Idle connections stay open until the drain ends: closing them now (as
+	// SetKeepAlivesEnabled(false) does) resets a request a client is sending on one at that moment,
+	// which kit rollout caught as in-flight-cut.
 	a.log.Info("shutdown", "phase", "draining", "drainDelayMs", a.cfg.DrainDelay.Milliseconds(),
 		"shutdownTimeoutMs", a.cfg.ShutdownTimeout.Milliseconds())
 	deadline := signalled.Add(a.cfg.ShutdownTimeout)
