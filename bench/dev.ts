@@ -51,6 +51,12 @@ const served = async (app: App, marker: string, from: number): Promise<number> =
 };
 
 const devTimes: Record<App, number[]> = { "go-app": [], "node-app": [] };
+/** Where a save's time went, from kit dev's own events: batch start after the write, host build, pod swap. */
+const phases: Record<App, { change: number[]; build: number[]; swap: number[] }> = {
+  "go-app": { change: [], build: [], swap: [] },
+  "node-app": { change: [], build: [], swap: [] },
+};
+let current: { app: App; writtenAt: number } | undefined;
 const upTimes: Record<App, number[]> = { "go-app": [], "node-app": [] };
 try {
   const stop = new AbortController();
@@ -63,9 +69,16 @@ try {
     signal: stop.signal,
     timeoutMs: 3 * 60 * 60_000,
     onLine: (line) => {
+      const log = line.startsWith('{"type":"step-log"') ? (JSON.parse(line) as { line: string }).line : "";
+      const built = /built in (\d+) ms/.exec(log);
+      const swap = /swap (\d+) ms/.exec(log);
+      if (current && built) phases[current.app].build.push(Number(built[1]));
+      if (current && swap) phases[current.app].swap.push(Number(swap[1]));
       if (!line.startsWith('{"type":"dev-')) return;
       const event = JSON.parse(line) as DevEvent;
       if (event.type === "dev-watching") watching();
+      if (event.type === "dev-change" && current)
+        phases[current.app].change.push(event.time - current.writtenAt);
       if (event.type === "dev-applied") onApplied?.();
     },
   });
@@ -77,11 +90,13 @@ try {
         onApplied = r;
       });
       const t = save(app, marker);
+      current = { app, writtenAt: Date.now() };
       devTimes[app].push(await served(app, marker, t));
       await applied;
       process.stdout.write(`kit dev ${app} save ${n}: ${devTimes[app].at(-1)?.toFixed(2)} s\n`);
     }
   }
+  current = undefined;
   stop.abort();
   await dev.catch(() => undefined);
 
@@ -106,6 +121,14 @@ try {
     process.stdout.write(
       `| ${app} | ${median(d).toFixed(2)} s (${Math.min(...d).toFixed(2)}–${Math.max(...d).toFixed(2)}), ${d.length} saves | ${median(upTimes[app]).toFixed(1)} s, ${upTimes[app].length} runs | ${goal} |\n`,
     );
+  }
+  process.stdout.write(
+    "\n| app | write → batch starts | host build + devrun | devrun swap (new process to ready) |\n| --- | --- | --- | --- |\n",
+  );
+  const ms = (xs: number[]) => (xs.length > 0 ? `${median(xs).toFixed(0)} ms` : "n/a");
+  for (const app of Object.keys(APPS) as App[]) {
+    const p = phases[app];
+    process.stdout.write(`| ${app} | ${ms(p.change)} | ${ms(p.build)} | ${ms(p.swap)} |\n`);
   }
 } finally {
   for (const [app, text] of originals) writeFileSync(join(env.root, APPS[app].file), text);

@@ -29,7 +29,7 @@ import (
 const versionString = "devrun (kit) 1"
 
 const usageLine = "usage: devrun --listen :8080 --stamp FILE --status-dir DIR --ready-path /readyz --ports 18080,18081 " +
-	"[--poll 100ms] [--ready-timeout 60s] [--stop-timeout 30s] -- <command> [args...]"
+	"[--poll 20ms] [--ready-timeout 60s] [--stop-timeout 30s] -- <command> [args...]"
 
 var logger = log.New(os.Stderr, "devrun: ", 0)
 
@@ -59,7 +59,7 @@ func newFlagSet(cfg *config, ports *string, version *bool) *flag.FlagSet {
 	fs.StringVar(&cfg.statusDir, "status-dir", "", "directory for the status file (required)")
 	fs.StringVar(&cfg.readyPath, "ready-path", "", "HTTP path polled for readiness, e.g. /readyz (required)")
 	fs.StringVar(ports, "ports", "", "internal ports for the children, two or more, e.g. 18080,18081,18082,18083 (required): a new child takes one whose previous child has exited, so quick saves need not wait for a drain")
-	fs.DurationVar(&cfg.poll, "poll", 100*time.Millisecond, "stamp poll interval")
+	fs.DurationVar(&cfg.poll, "poll", 20*time.Millisecond, "stamp poll interval (a stat of one file)")
 	fs.DurationVar(&cfg.readyTimeout, "ready-timeout", 60*time.Second, "how long a new child may take to become ready")
 	fs.DurationVar(&cfg.stopTimeout, "stop-timeout", 30*time.Second, "how long a SIGTERMed child may drain before SIGKILL")
 	fs.StringVar(&cfg.drainEnv, "drain-delay-env", "", "the app's drain-delay variable in milliseconds (e.g. DRAIN_DELAY_MS): "+

@@ -164,9 +164,23 @@ describe("devSync (kit dev's live reload)", () => {
     });
   });
 
-  it("is off by default: the image's own entrypoint, no hostPath", async () => {
+  it("is off by default: the image's own entrypoint, no hostPath, the app's own limits", async () => {
     const container = appContainer(await renderChart({ chart: "node-app", values: ["values-local.yaml"] }));
     expect(container.command).toBeUndefined();
+    expect(container.resources).toEqual({
+      requests: { cpu: "100m", memory: "192Mi" },
+      limits: { cpu: "500m", memory: "192Mi" },
+    });
+  });
+
+  it("raises the limits under devrun (two processes during a swap) and keeps the requests", async () => {
+    const container = appContainer(
+      await renderChart({ chart: "node-app", values: ["values-local.yaml"], set: dev }),
+    );
+    expect(container.resources).toEqual({
+      requests: { cpu: "100m", memory: "192Mi" },
+      limits: { cpu: "2", memory: "512Mi" },
+    });
   });
 
   it("is refused with an ingress (EKS), and without a folder or command", async () => {

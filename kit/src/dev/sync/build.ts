@@ -47,34 +47,65 @@ export interface BuiltApp {
 /** MOUNT_PATH is where the pods see the staging folder (the chart's devSync.mountPath). */
 export const MOUNT_PATH = "/kit-dev";
 
-/** buildApp builds the app on the host into staging/app. */
+/** AppDescribeRequest is what describing a build needs: no sources are compiled. */
+export type AppDescribeRequest = Pick<AppBuildRequest, "language" | "name" | "appDir" | "image">;
+
+/**
+ * describeApp says what devrun runs for the app's host build, without building it: `kit up` on a
+ * node whose build is current needs the command and mounts for the release, not a new build.
+ */
+export async function describeApp(req: AppDescribeRequest): Promise<BuiltApp> {
+  if (req.language === "go")
+    return { command: [`${MOUNT_PATH}/app/${req.name}`], subPathMounts: [], env: [] };
+  const entry = nodeEntryOf(await packageMain(req.appDir));
+  const outDir = entry.output.split("/")[0] ?? "dist";
+  return {
+    // The image's entrypoint is node (/nodejs/bin/node in distroless); its WORKDIR holds node_modules.
+    command: [...(req.image.entrypoint.length > 0 ? req.image.entrypoint : ["node"]), entry.output],
+    subPathMounts: [{ subPath: `app/${outDir}`, mountPath: `${req.image.workdir || "/app"}/${outDir}` }],
+    // Node keeps the compiled code of node_modules in the pod's /tmp (an emptyDir), so each new
+    // process after the first starts sooner (Node 22.1 and later; older ones ignore it).
+    env: [{ name: "NODE_COMPILE_CACHE", value: "/tmp/node-compile-cache" }],
+  };
+}
+
+async function packageMain(appDir: string): Promise<string | undefined> {
+  return (JSON.parse(await readFile(join(appDir, "package.json"), "utf8")) as { main?: string }).main;
+}
+
+/** buildApp builds the app on the host into staging/app and describes what devrun runs. */
 export async function buildApp(req: AppBuildRequest): Promise<BuiltApp> {
   const out = join(req.staging, "app");
   await mkdir(out, { recursive: true });
-  if (req.language === "go") {
-    const target = nodeGoTarget();
-    const result = await run(
-      "go",
-      ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(out, req.name), "."],
-      {
-        cwd: req.appDir,
-        env: { CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOOS: target.goos, GOARCH: target.goarch },
-        signal: req.signal,
-        onLine: req.onLine,
-        timeoutMs: 5 * 60_000,
-        allowFailure: true,
-      },
-    );
-    if (result.exitCode !== 0) {
-      const errors = `${result.stderr}${result.stdout}`.trim().split("\n").slice(-8).join("\n");
-      throw new UserError(`${req.name} did not compile:\n${errors}`, {
-        hint: `The pods keep serving the last build. Fix the code and save again (\`go build ./...\` in ${req.appDir}).`,
-      });
-    }
-    return { command: [`${MOUNT_PATH}/app/${req.name}`], subPathMounts: [], env: [] };
+  if (req.language === "go") await buildGo(req, out);
+  else await buildNode(req, out);
+  return describeApp(req);
+}
+
+async function buildGo(req: AppBuildRequest, out: string): Promise<void> {
+  const target = nodeGoTarget();
+  const result = await run(
+    "go",
+    ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(out, req.name), "."],
+    {
+      cwd: req.appDir,
+      env: { CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOOS: target.goos, GOARCH: target.goarch },
+      signal: req.signal,
+      onLine: req.onLine,
+      timeoutMs: 5 * 60_000,
+      allowFailure: true,
+    },
+  );
+  if (result.exitCode !== 0) {
+    const errors = `${result.stderr}${result.stdout}`.trim().split("\n").slice(-8).join("\n");
+    throw new UserError(`${req.name} did not compile:\n${errors}`, {
+      hint: `The pods keep serving the last build. Fix the code and save again (\`go build ./...\` in ${req.appDir}).`,
+    });
   }
-  const pkg = JSON.parse(await readFile(join(req.appDir, "package.json"), "utf8")) as { main?: string };
-  const entry = nodeEntryOf(pkg.main);
+}
+
+async function buildNode(req: AppBuildRequest, out: string): Promise<void> {
+  const entry = nodeEntryOf(await packageMain(req.appDir));
   const outDir = entry.output.split("/")[0] ?? "dist";
   await rm(join(out, outDir), { recursive: true, force: true });
   const { build } = await import("esbuild");
@@ -98,14 +129,6 @@ export async function buildApp(req: AppBuildRequest): Promise<BuiltApp> {
     });
   });
   for (const warning of result.warnings) req.onLine?.(`esbuild: ${warning.text}`);
-  return {
-    // The image's entrypoint is node (/nodejs/bin/node in distroless); its WORKDIR holds node_modules.
-    command: [...(req.image.entrypoint.length > 0 ? req.image.entrypoint : ["node"]), entry.output],
-    subPathMounts: [{ subPath: `app/${outDir}`, mountPath: `${req.image.workdir || "/app"}/${outDir}` }],
-    // Node keeps the compiled code of node_modules in the pod's /tmp (an emptyDir), so each new
-    // process after the first starts sooner (Node 22.1 and later; older ones ignore it).
-    env: [{ name: "NODE_COMPILE_CACHE", value: "/tmp/node-compile-cache" }],
-  };
 }
 
 /** Staging folders this process already put devrun in: later saves skip even the cache lookup. */

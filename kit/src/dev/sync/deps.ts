@@ -5,7 +5,7 @@
 import { appSourceHash } from "../../images/apps.ts";
 import { docker } from "../../tools/docker.ts";
 import { systemClock } from "../../wait.ts";
-import { buildApp, buildDevrun } from "./build.ts";
+import { buildApp, buildDevrun, describeApp } from "./build.ts";
 import { dockerDevSyncNodes } from "./nodes.ts";
 import type { DevSyncDeps } from "./step.ts";
 
@@ -36,6 +36,7 @@ export function realDevSyncDeps(): DevSyncDeps {
   return {
     nodes: dockerDevSyncNodes,
     buildApp,
+    describeApp,
     buildDevrun,
     sourceHash: (appDir) => appSourceHash(appDir, "."),
     inspectImage: imageInspector(),

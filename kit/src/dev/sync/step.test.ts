@@ -48,8 +48,10 @@ describe("devSyncStep", () => {
     expect(result).toMatchObject({ hostPath: "/kit-dev/go-app", command: ["/kit-dev/app/go-app"] });
     expect(await step.check?.(ctx())).toMatchObject({
       satisfied: true,
-      value: { generation: result.generation },
+      value: { generation: result.generation, command: ["/kit-dev/app/go-app"] },
     });
+    // A current build is described, not built again: a no-op kit up compiles nothing.
+    expect(deps.builds).toEqual(["devrun", "go:go-app"]);
     deps.saves.set("/src/apps/go-app", 1);
     expect(await step.check?.(ctx())).toEqual({ satisfied: false });
   });

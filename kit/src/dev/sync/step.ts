@@ -15,7 +15,7 @@ import type { Step, StepContext, StepLink } from "../../engine/plan.ts";
 import { UserError } from "../../errors.ts";
 import { inputsHash } from "../../hash.ts";
 import { type Clock, done, notYet, waitUntil } from "../../wait.ts";
-import { type AppBuildRequest, type BuiltApp, DEVRUN_DIR } from "./build.ts";
+import { type AppBuildRequest, type AppDescribeRequest, type BuiltApp, DEVRUN_DIR } from "./build.ts";
 import { type DevSyncNodes, type ServedState, servedState } from "./nodes.ts";
 import { languageOf, type SyncLanguage } from "./strategy.ts";
 
@@ -32,6 +32,8 @@ export interface DevSyncResult extends BuiltApp {
 export interface DevSyncDeps {
   nodes: DevSyncNodes;
   buildApp(req: AppBuildRequest): Promise<BuiltApp>;
+  /** What devrun runs for the app's build, without building it. */
+  describeApp(req: AppDescribeRequest): Promise<BuiltApp>;
   buildDevrun(staging: string, signal?: AbortSignal): Promise<void>;
   /** A hash of the app's sources (the image's source hash). */
   sourceHash(appDir: string): Promise<string>;
@@ -95,8 +97,13 @@ export function devSyncStep(args: {
       const generation = await generationOf();
       const stamps = await deps.nodes.stamps(target.nodes, hostPath, ctx.signal);
       if (stamps.length === 0 || stamps.some((s) => s !== generation)) return { satisfied: false };
-      // The build on the nodes is current; the command still comes from a (cached, fast) build description.
-      const built = await build(ctx, target);
+      // The build on the nodes is current: the release needs only what devrun runs.
+      const built = await deps.describeApp({
+        language: args.language,
+        name: app,
+        appDir: args.appDir,
+        image: await deps.inspectImage(target.imageRef, ctx.signal),
+      });
       return {
         satisfied: true,
         value: { ...built, hostPath, generation, target },

@@ -57,6 +57,9 @@ export function fakeDevSyncDeps(): DevSyncDeps & {
     clock,
     async buildApp(req) {
       builds.push(`${req.language}:${req.name}`);
+      return this.describeApp(req);
+    },
+    async describeApp(req) {
       return req.language === "go"
         ? { command: [`/kit-dev/app/${req.name}`], subPathMounts: [], env: [] }
         : {
