@@ -69,17 +69,20 @@ try {
     signal: stop.signal,
     timeoutMs: 3 * 60 * 60_000,
     onLine: (line) => {
-      const log = line.startsWith('{"type":"step-log"') ? (JSON.parse(line) as { line: string }).line : "";
-      const built = /built in (\d+) ms/.exec(log);
-      const swap = /swap (\d+) ms/.exec(log);
-      if (current && built) phases[current.app].build.push(Number(built[1]));
-      if (current && swap) phases[current.app].swap.push(Number(swap[1]));
       if (!line.startsWith('{"type":"dev-')) return;
       const event = JSON.parse(line) as DevEvent;
       if (event.type === "dev-watching") watching();
       if (event.type === "dev-change" && current)
         phases[current.app].change.push(event.time - current.writtenAt);
-      if (event.type === "dev-applied") onApplied?.();
+      if (event.type === "dev-applied") {
+        // The sync step's summary: "generation … serving (build N ms, swap M ms)".
+        const timing = event.actions.map((a) => /build (\d+) ms, swap (\d+) ms/.exec(a)).find(Boolean);
+        if (current && timing) {
+          phases[current.app].build.push(Number(timing[1]));
+          phases[current.app].swap.push(Number(timing[2]));
+        }
+        onApplied?.();
+      }
     },
   });
   await ready;

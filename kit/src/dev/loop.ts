@@ -45,7 +45,7 @@ export interface DevLoopOptions {
   apply: (changes: AppChange[], signal: AbortSignal) => Promise<DevApplied>;
   onEvent: (event: DevEvent) => void;
   signal: AbortSignal;
-  /** Quiet time after the last save before a batch is applied. Default 100 ms. */
+  /** Quiet time after the last save before a batch is applied. Default 50 ms: an editor's save (write, or write and rename) lands within a few. */
   debounceMs?: number;
   now?: () => number;
 }
@@ -53,7 +53,7 @@ export interface DevLoopOptions {
 /** runDevLoop watches until the signal aborts, applying each batch of saves; it resolves then. */
 export async function runDevLoop(options: DevLoopOptions): Promise<void> {
   const now = options.now ?? Date.now;
-  const debounceMs = options.debounceMs ?? 100;
+  const debounceMs = options.debounceMs ?? 50;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let applying: Promise<void> | undefined;

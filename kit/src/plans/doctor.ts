@@ -20,11 +20,19 @@ import {
   requirements,
   type ToolCheck,
 } from "../tools/doctor/requirements.ts";
+import type { VersionMemo } from "../tools/doctor/version-memo.ts";
 
-/** checkTools detects every requirement (concurrently) and judges it. */
-export async function checkTools(versions: Versions, signal?: AbortSignal): Promise<ToolCheck[]> {
+/**
+ * checkTools detects every requirement (concurrently) and judges it. With a memo (kit up), a
+ * binary that has not changed since its version was read is not run again.
+ */
+export async function checkTools(
+  versions: Versions,
+  signal?: AbortSignal,
+  memo?: VersionMemo,
+): Promise<ToolCheck[]> {
   return Promise.all(
-    requirements(versions).map(async (req) => {
+    requirements(versions, memo).map(async (req) => {
       const found = await req.detect(signal);
       return {
         name: req.name,

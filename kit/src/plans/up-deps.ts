@@ -10,6 +10,7 @@ import { connectLocalRegistry, ensureClusterOnly, ensureLocalRegistry } from "..
 import { startDatabase } from "../providers/database/index.ts";
 import { pushImage } from "../providers/registry/index.ts";
 import { loadVersions } from "../tools/catalog.ts";
+import { fileVersionMemo } from "../tools/doctor/version-memo.ts";
 import { helmCli } from "../tools/helm/client.ts";
 import { findTerraformBinary, resolveTerraformBinary } from "../tools/terraform/binary.ts";
 import { ensureProviderMirror, providerMirrorReady } from "../tools/terraform/mirror.ts";
@@ -25,7 +26,13 @@ import { waitForHttpReady } from "./wait.ts";
 export function realUpDeps(): UpDeps {
   const versions = loadVersions();
   return {
-    checkTools: (signal) => checkTools(versions, signal),
+    async checkTools(signal) {
+      // The memo spares a process per unchanged binary on every kit up; kit doctor asks each one.
+      const memo = fileVersionMemo();
+      const checks = await checkTools(versions, signal, memo);
+      await memo.save().catch(() => undefined);
+      return checks;
+    },
     fixTools: ({ signal, sink }) => runPlan(doctorPlan({ fix: true, versions }), { signal, sink }),
     findPortHolder,
     images: realAppImageDeps,

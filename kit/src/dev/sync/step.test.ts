@@ -46,6 +46,7 @@ describe("devSyncStep", () => {
       },
     ]);
     expect(result).toMatchObject({ hostPath: "/kit-dev/go-app", command: ["/kit-dev/app/go-app"] });
+    expect(step.summarize?.(result)).toMatch(/^generation \w+ serving \(build \d+ ms, swap 0 ms\)$/);
     expect(await step.check?.(ctx())).toMatchObject({
       satisfied: true,
       value: { generation: result.generation, command: ["/kit-dev/app/go-app"] },

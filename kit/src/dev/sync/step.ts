@@ -26,6 +26,8 @@ export interface DevSyncResult extends BuiltApp {
   generation: string;
   /** Where it was synced to: `kit dev` syncs later saves there without the up plan. */
   target: DevSyncTarget;
+  /** When this run synced: the host build's and the slowest pod's swap time. */
+  timings?: { buildMs: number; swapMs: number };
 }
 
 /** DevSyncDeps are what the step acts through; tests pass fakes. */
@@ -143,9 +145,11 @@ export function devSyncStep(args: {
           hint: `The pods keep serving the previous code. Fix the error (kit logs ${app} shows the app's output) and save again.`,
         });
       if (end.state === "serving") ctx.log(`${end.pods} pod(s) serve it (swap ${end.swapMs} ms)`);
-      return { ...built, hostPath, generation, target };
+      const swapMs = end.state === "serving" ? end.swapMs : 0;
+      return { ...built, hostPath, generation, target, timings: { buildMs: builtMs, swapMs } };
     },
-    summarize: (r) => `generation ${r.generation} serving`,
+    summarize: (r) =>
+      `generation ${r.generation} serving${r.timings ? ` (build ${r.timings.buildMs} ms, swap ${r.timings.swapMs} ms)` : ""}`,
   };
 }
 

@@ -7,6 +7,7 @@ import { run, which } from "../../exec/index.ts";
 import { binDir } from "../../paths.ts";
 import type { Versions } from "../catalog.ts";
 import { compareVersions, parseVersion, satisfiesMinimum } from "./version.ts";
+import { memoized, type VersionMemo } from "./version-memo.ts";
 
 /** ToolStatus is the outcome of checking one tool. */
 export type ToolStatus = "ok" | "missing" | "outdated" | "not-running" | "pinned-mismatch";
@@ -58,10 +59,16 @@ export async function versionOutput(
   return `${result.stdout}\n${result.stderr}`;
 }
 
-async function detectBinary(name: string, versionArgs: string[], signal?: AbortSignal): Promise<Detection> {
+async function detectBinary(
+  name: string,
+  versionArgs: string[],
+  signal?: AbortSignal,
+  memo?: VersionMemo,
+): Promise<Detection> {
   const path = await which(name, [binDir()]);
   if (!path) return {};
-  const out = await versionOutput(path, versionArgs, signal);
+  const run = () => versionOutput(path, versionArgs, signal);
+  const out = memo ? await memoized(memo, path, versionArgs, run) : await run();
   return { path, version: out ? parseVersion(out) : undefined };
 }
 
@@ -90,8 +97,12 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   git: "git",
 };
 
-/** requirements returns every tool check, in the order doctor shows them. */
-export function requirements(versions: Versions): Requirement[] {
+/**
+ * requirements returns every tool check, in the order doctor shows them. With a memo, a binary's
+ * version is read once per build of it (`kit up`); without, every version command runs (`kit doctor`).
+ * Docker's engine and buildx are always asked: whether the engine runs is not a property of a file.
+ */
+export function requirements(versions: Versions, memo?: VersionMemo): Requirement[] {
   const dockerMin = versions.dockerEngine.minimum;
   return [
     {
@@ -143,7 +154,7 @@ export function requirements(versions: Versions): Requirement[] {
       required: true,
       wants: `≥ ${versions.go.minimum}`,
       fix: `Go module proxy: golang.org/toolchain ${versions.go.toolchain}, unpacked under kit's cache`,
-      detect: (signal) => detectBinary("go", ["version"], signal),
+      detect: (signal) => detectBinary("go", ["version"], signal, memo),
       judge: atLeast(versions.go.minimum),
     },
     {
@@ -153,7 +164,7 @@ export function requirements(versions: Versions): Requirement[] {
       wants: `≥ ${versions.python.minimum} with venv`,
       fix: "apt: python3 python3-venv",
       async detect(signal) {
-        const found = await detectBinary("python3", ["--version"], signal);
+        const found = await detectBinary("python3", ["--version"], signal, memo);
         if (!found.path) return found;
         const venv = await versionOutput(found.path, ["-c", "import venv, ensurepip"], signal);
         return venv === undefined ? { ...found, note: "the venv/ensurepip module is missing" } : found;
@@ -169,7 +180,7 @@ export function requirements(versions: Versions): Requirement[] {
       required: true,
       wants: `= ${versions.kind}`,
       fix: `Go module proxy: sigs.k8s.io/kind@${versions.kind} into kit's bin directory`,
-      detect: (signal) => detectBinary("kind", ["version"], signal),
+      detect: (signal) => detectBinary("kind", ["version"], signal, memo),
       judge: exactly(versions.kind),
     },
     {
@@ -178,7 +189,7 @@ export function requirements(versions: Versions): Requirement[] {
       required: true,
       wants: `= ${versions.helm}`,
       fix: `Go module proxy: helm.sh/helm/v3@${versions.helm} (version-stamped) into kit's bin directory`,
-      detect: (signal) => detectBinary("helm", ["version", "--template", "{{.Version}}"], signal),
+      detect: (signal) => detectBinary("helm", ["version", "--template", "{{.Version}}"], signal, memo),
       judge: exactly(versions.helm),
     },
     {
@@ -188,9 +199,9 @@ export function requirements(versions: Versions): Requirement[] {
       wants: `terraform or tofu ≥ ${versions.terraform.minimum}`,
       fix: "Go module proxy: OpenTofu into kit's bin directory",
       async detect(signal) {
-        const terraform = await detectBinary("terraform", ["version"], signal);
+        const terraform = await detectBinary("terraform", ["version"], signal, memo);
         if (terraform.path) return terraform;
-        const tofu = await detectBinary("tofu", ["version"], signal);
+        const tofu = await detectBinary("tofu", ["version"], signal, memo);
         return tofu.path ? { ...tofu, note: "OpenTofu" } : {};
       },
       judge: atLeast(versions.terraform.minimum),
@@ -201,7 +212,7 @@ export function requirements(versions: Versions): Requirement[] {
       required: false,
       wants: "any (optional)",
       fix: "built with the Kubernetes components by the kind node image build",
-      detect: (signal) => detectBinary("kubectl", ["version", "--client"], signal),
+      detect: (signal) => detectBinary("kubectl", ["version", "--client"], signal, memo),
       judge: (found) => (found.path ? "ok" : "missing"),
     },
     ...Object.entries(DEBIAN_PACKAGES).map(
