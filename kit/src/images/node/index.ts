@@ -41,6 +41,13 @@ import { type KindSources, loadKindSources } from "./kind-sources.ts";
 import { kubernetesBuildSpec } from "./kubernetes.ts";
 import { buildLocalGoProgram } from "./local-go.ts";
 import {
+  FINGERPRINTED,
+  fileNodeImageMemo,
+  fingerprintOf,
+  type NodeImageMemo,
+  nodeImageMemoFile,
+} from "./memo.ts";
+import {
   ensurePartImage,
   KIND_DIR,
   PART_DOCKERFILES_DIR,
@@ -66,6 +73,8 @@ export interface NodeImageOptions extends BuildProgress {
   kubernetesVersion?: string;
   /** Default: kit/versions.json `kind`. */
   kindVersion?: string;
+  /** Which image kit's sources named last time (default: the file under kit's cache). */
+  memo?: NodeImageMemo;
 }
 
 /** NodeImageResult names the image kind should run and what had to be built to get it. */
@@ -76,6 +85,8 @@ export interface NodeImageResult {
   built: boolean;
   /** Each stage with its time; Go builds and images built now have built=true. */
   timings: StepTiming[];
+  /** true when the memo named it (nothing of the build was looked at; timings is empty). */
+  memoized?: boolean;
 }
 
 /** upstreamNodeImage returns the pinned kindest/node image for a Kubernetes version. */
@@ -103,7 +114,16 @@ export async function ensureNodeImage(options: NodeImageOptions): Promise<NodeIm
   if (options.source === "upstream") {
     return { ref: upstreamNodeImage(k8s), source: "upstream", built: false, timings: [] };
   }
-  return buildNodeImage(k8s, options.kindVersion ?? versions.kind, options);
+  const kindVersion = options.kindVersion ?? versions.kind;
+  const memo = options.memo ?? fileNodeImageMemo(nodeImageMemoFile(options.env));
+  const fingerprint = fingerprintOf(FINGERPRINTED, { k8s, kindVersion, arch: process.arch });
+  const known = memo.get(fingerprint);
+  if (known && (await imageExists(known, options.signal))) {
+    return { ref: known, source: "build", built: false, timings: [], memoized: true };
+  }
+  const result = await buildNodeImage(k8s, kindVersion, options);
+  await memo.set(fingerprint, result.ref).catch(() => undefined);
+  return result;
 }
 
 /** NodeBuildPlan is every resolved input of a built node image (written into the image as a label). */

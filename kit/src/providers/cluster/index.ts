@@ -60,7 +60,7 @@ export interface LocalCluster {
 
 /** clusterProvider returns the provider object for the options, without touching anything. */
 export function clusterProvider(
-  options: Omit<LocalClusterOptions, "source"> & { nodeImage?: string },
+  options: Omit<LocalClusterOptions, "source"> & { nodeImage?: string | Promise<string> },
 ): ClusterProvider {
   if (options.provider === "existing") {
     return new ExistingCluster({
@@ -104,11 +104,13 @@ export async function ensureClusterOnly(options: LocalClusterOptions): Promise<L
     return { provider, cluster: await provider.ensure(progress) };
   }
   const kubernetesVersion = options.kubernetesVersion ?? loadVersions().kubernetes;
-  const nodeImage = await ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
+  // Naming the node image checks its build caches; a reused cluster's own checks overlap it.
+  const nodeImage = ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
+  const provider = clusterProvider({ ...options, nodeImage: nodeImage.then((image) => image.ref) });
+  const cluster = await provider.ensure(progress);
   // In build mode kubectl was just built with the node image; upstream builds it on first use.
   const kubectl = options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
-  const provider = clusterProvider({ ...options, nodeImage: nodeImage.ref });
-  return { provider, cluster: await provider.ensure(progress), nodeImage, kubectl };
+  return { provider, cluster, nodeImage: await nodeImage, kubectl };
 }
 
 /** connectLocalRegistry lets the cluster's nodes pull from the registry (see connectRegistry). */

@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { qualify } from "../../images/node/index.ts";
 import { localRegistryHostingData, registryHostsToml } from "../registry/index.ts";
-import { KIND_CONFIG_TEMPLATE, KindCluster, renderKindConfig } from "./kind.ts";
+import { KIND_CONFIG_TEMPLATE, kindEnv, renderKindConfig } from "./kind.ts";
 
 describe("renderKindConfig", () => {
   const template = readFileSync(KIND_CONFIG_TEMPLATE, "utf8");
@@ -67,24 +64,9 @@ describe("image names and registry wiring", () => {
   });
 });
 
-describe("KindCluster network", () => {
-  it("runs kind with KIND_EXPERIMENTAL_DOCKER_NETWORK when a network is set, and without it otherwise", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "kit-kind-net-"));
-    try {
-      // A stand-in kind whose `get clusters` lists the network it was given as the only cluster.
-      const kind = join(dir, "kind");
-      await writeFile(
-        kind,
-        '#!/bin/sh\n[ -n "$KIND_EXPERIMENTAL_DOCKER_NETWORK" ] && echo "$KIND_EXPERIMENTAL_DOCKER_NETWORK" || echo none\n',
-        { mode: 0o755 },
-      );
-      expect(
-        await new KindCluster({ name: "standin-net", network: "standin-net", kindBinary: kind }).exists(),
-      ).toBe(true);
-      expect(await new KindCluster({ name: "none", kindBinary: kind }).exists()).toBe(true);
-      expect(await new KindCluster({ name: "standin-net", kindBinary: kind }).exists()).toBe(false);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+describe("kindEnv", () => {
+  it("runs kind with KIND_EXPERIMENTAL_DOCKER_NETWORK when a network is set, and without it otherwise", () => {
+    expect(kindEnv("kt-net")).toEqual({ KIND_EXPERIMENTAL_DOCKER_NETWORK: "kt-net" });
+    expect(kindEnv(undefined)).toBeUndefined();
   });
 });

@@ -30,8 +30,12 @@ export interface PortMapping {
 export interface KindClusterOptions {
   /** kind cluster name; the kubeconfig context is `kind-<name>`. Default "kit". */
   name?: string;
-  /** Node image (from ensureNodeImage). Required for ensure. */
-  nodeImage?: string;
+  /**
+   * Node image (from ensureNodeImage). Required to create a cluster. It may still be on its way:
+   * a reused cluster only compares it with the image its nodes run, after its own checks, so
+   * naming it (a few hundred ms of cache checks) overlaps them.
+   */
+  nodeImage?: string | Promise<string>;
   /** Default ~/.cache/kit/envs/<name>/kubeconfig, with the environment's other state (kit never edits ~/.kube/config unasked). */
   kubeconfigPath?: string;
   workers?: number;
@@ -59,10 +63,16 @@ interface KindNode {
   [key: string]: unknown;
 }
 
+/** kindEnv is what kind runs with: the Docker network for the nodes, when one is set. */
+export function kindEnv(network: string | undefined): Record<string, string> | undefined {
+  return network ? { KIND_EXPERIMENTAL_DOCKER_NETWORK: network } : undefined;
+}
+
 /** renderKindConfig fills the template with the cluster's name, image, port mappings and workers. */
 export function renderKindConfig(
   template: string,
-  options: Required<Pick<KindClusterOptions, "name">> & KindClusterOptions,
+  options: Required<Pick<KindClusterOptions, "name">> &
+    Omit<KindClusterOptions, "nodeImage"> & { nodeImage?: string },
 ): string {
   const config = parse(template) as { name?: string; nodes?: KindNode[]; [key: string]: unknown };
   config.name = options.name;
@@ -107,7 +117,7 @@ export class KindCluster implements ClusterProvider {
 
   private async kindRun(args: string[], options: EnsureOptions & { timeoutMs?: number } = {}) {
     return run(await this.kindBin(options.signal), args, {
-      env: this.options.network ? { KIND_EXPERIMENTAL_DOCKER_NETWORK: this.options.network } : undefined,
+      env: kindEnv(this.options.network),
       signal: options.signal,
       onLine: options.onLine,
       timeoutMs: options.timeoutMs ?? 10 * 60_000,
@@ -115,10 +125,13 @@ export class KindCluster implements ClusterProvider {
     });
   }
 
-  /** exists says whether kind knows a cluster with this name. */
+  /**
+   * exists says whether kind knows a cluster with this name. `kind get clusters` lists the values of
+   * the io.x-k8s.kind.cluster label on Docker's containers; asking Docker for this name's node
+   * containers is the same answer without starting kind.
+   */
   async exists(signal?: AbortSignal): Promise<boolean> {
-    const { stdout } = await this.kindRun(["get", "clusters"], { signal, timeoutMs: 60_000 });
-    return stdout.split("\n").some((l) => l.trim() === this.name);
+    return (await this.nodeContainers(signal)).length > 0;
   }
 
   /** nodeContainers returns the Docker containers of this cluster's nodes with their state. */
@@ -155,10 +168,13 @@ export class KindCluster implements ClusterProvider {
     const expected = 1 + (this.options.workers ?? 0);
     let created = false;
     let restarted = false;
-    let nodeImage = this.options.nodeImage;
+    const wanted = this.options.nodeImage;
+    // Awaited below on every path; until then a failure must not count as unhandled.
+    if (wanted instanceof Promise) wanted.catch(() => undefined);
+    let nodeImage: string | undefined;
     await mkdir(dirname(this.kubeconfigPath), { recursive: true });
-    if (await this.exists(options.signal)) {
-      const containers = await this.nodeContainers(options.signal);
+    const containers = await this.nodeContainers(options.signal);
+    if (containers.length > 0) {
       for (const c of containers.filter((c) => c.state !== "running")) {
         if (c.state === "paused") {
           // kit stop pauses the nodes: they resume as they were, pods and all.
@@ -170,12 +186,7 @@ export class KindCluster implements ClusterProvider {
         await docker(["start", c.name], { signal: options.signal });
         restarted = true;
       }
-      nodeImage = containers[0]?.image ?? nodeImage;
-      if (this.options.nodeImage && nodeImage && nodeImage !== this.options.nodeImage) {
-        options.onLine?.(
-          `kind cluster ${this.name} runs ${nodeImage}, not ${this.options.nodeImage}; reusing it (run \`kit down\` to recreate)`,
-        );
-      }
+      nodeImage = containers[0]?.image;
       // The kubeconfig kit wrote earlier is still good when the API server answers through it (its
       // port changes only when the node container is recreated); otherwise kind writes it again.
       const answers =
@@ -191,11 +202,15 @@ export class KindCluster implements ClusterProvider {
         );
       }
     } else {
-      if (!this.options.nodeImage)
+      nodeImage = await wanted;
+      if (!nodeImage)
         throw new KitError("bug", "KindCluster.ensure needs options.nodeImage to create a cluster");
       const template = await readFile(this.options.configTemplate ?? KIND_CONFIG_TEMPLATE, "utf8");
       const configPath = join(dirname(this.kubeconfigPath), "kind-config.yaml");
-      await writeFile(configPath, renderKindConfig(template, { ...this.options, name: this.name }));
+      await writeFile(
+        configPath,
+        renderKindConfig(template, { ...this.options, nodeImage, name: this.name }),
+      );
       await this.kindRun(
         [
           "create",
@@ -203,7 +218,7 @@ export class KindCluster implements ClusterProvider {
           "--name",
           this.name,
           "--image",
-          this.options.nodeImage,
+          nodeImage,
           "--config",
           configPath,
           "--kubeconfig",
@@ -225,6 +240,12 @@ export class KindCluster implements ClusterProvider {
     );
     // Ready nodes are not yet a usable cluster: pods resolve names through CoreDNS.
     await waitForClusterDns(this.ref(), options.readyTimeoutMs ?? 5 * 60_000, options.signal);
+    const wantedImage = await wanted;
+    if (!created && wantedImage && nodeImage && nodeImage !== wantedImage) {
+      options.onLine?.(
+        `kind cluster ${this.name} runs ${nodeImage}, not ${wantedImage}; reusing it (run \`kit down\` to recreate)`,
+      );
+    }
     return {
       name: this.name,
       ...this.ref(),
