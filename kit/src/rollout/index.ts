@@ -118,14 +118,15 @@ async function waitForOldPodsGone(
   timeline: readonly TimelineEvent[],
   limitMs: number,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline && !signal?.aborted) {
     const terminating = new Set(timeline.filter((e) => e.kind === "pod-terminating").map((e) => e.pod));
     for (const e of timeline) if (e.kind === "pod-deleted") terminating.delete(e.pod);
-    if (terminating.size === 0) return;
+    if (terminating.size === 0) return true;
     await sleep(250);
   }
+  return false;
 }
 
 /**
@@ -251,7 +252,10 @@ export async function runRollout(
 
     phase("draining", "waiting for the old pods to exit");
     const maxGrace = Math.max(30, ...watch.timeline.map((e) => e.gracePeriodSeconds ?? 0));
-    await waitForOldPodsGone(watch.timeline, maxGrace * 1000 + 10_000, signal);
+    const oldPodsGone = await waitForOldPodsGone(watch.timeline, maxGrace * 1000 + 10_000, signal);
+    // With no pod stopping, no slow request can be cut: those in flight finish within the settle
+    // period, and none started now holds up the verdict by up to one request's length.
+    if (oldPodsGone) probe.stopSlowRequests();
     const settleMs = options.settleMs ?? Math.max(5000, options.probe.slowRequestMs + 2000);
     phase("settling", `probing ${Math.round(settleMs / 1000)} s more`);
     await sleep(settleMs, undefined, { signal }).catch(() => undefined);

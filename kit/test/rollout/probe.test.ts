@@ -248,6 +248,21 @@ describe("probe against real loopback servers", () => {
     expect(first(1) - first(0)).toBeGreaterThanOrEqual(150);
   });
 
+  it("after stopSlowRequests starts no slow request, lets those in flight finish, and then stops at once", async () => {
+    const server = await pod("pod-s");
+    const probe = startProbe({ ...none, target: server.url, slowRequests: 2, slowRequestMs: 400 });
+    await sleep(300);
+    probe.stopSlowRequests();
+    const stoppedAt = Date.now();
+    await sleep(500);
+    const started = Date.now();
+    const records = ofKind(await probe.stop({ drainMs: 5000 }), "slow");
+    // Nothing was left in flight to wait for.
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(records.length).toBe(2);
+    expect(records.every((r) => r.outcome === "ok" && r.start < stoppedAt)).toBe(true);
+  });
+
   it("times out a server that accepts and never answers", async () => {
     const sockets = new Set<import("node:net").Socket>();
     const silent = createServer((socket) => {

@@ -63,6 +63,11 @@ export interface ProbeHandle {
    * resolves with every record.
    */
   stop(options?: { drainMs?: number }): Promise<TrafficRecord[]>;
+  /**
+   * stopSlowRequests starts no new slow request; those in flight finish. Once no pod is being
+   * stopped, a slow request can no longer be cut, and one started then would only hold stop() up.
+   */
+  stopSlowRequests(): void;
 }
 
 /** ProbeOptions are the probe's callbacks. */
@@ -100,6 +105,7 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
   // Every worker listens on these two signals.
   setMaxListeners(0, stopping.signal, hardStop.signal);
   const ctx: WorkerContext = { recorder, stopping: stopping.signal, hardStop: hardStop.signal };
+  const slowStopping = new AbortController();
   const workers: Promise<void>[] = [];
   const clients = new Set<Client>();
   const httpClient = (timeout: number): Client => {
@@ -183,7 +189,7 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
           // Staggered starts keep slow requests at every age in flight: started together, they were
           // all young or all old when a pod was killed, and a short grace period was caught half the time.
           await pause((w * settings.slowRequestMs) / settings.slowRequests, stopping.signal);
-          while (!stopping.signal.aborted) {
+          while (!stopping.signal.aborted && !slowStopping.signal.aborted) {
             const ok = await probeRequest(client, spec, ctx);
             if (!ok) await pause(retryDelayMs, stopping.signal);
           }
@@ -219,6 +225,9 @@ export function startProbe(settings: ProbeSettings, options: ProbeOptions = {}):
   return {
     stats: recorder.stats,
     records: recorder.records,
+    stopSlowRequests() {
+      slowStopping.abort();
+    },
     async stop(stopOptions = {}) {
       stopping.abort();
       const drainMs = stopOptions.drainMs ?? settings.slowRequestMs + timeoutMs;
