@@ -63,7 +63,11 @@ export interface RolloutOptions {
   stallMs?: number;
   /** Traffic before the upgrade starts; it must succeed. Default 3000. */
   warmupMs?: number;
-  /** Traffic after the old pods are gone. Default max(5000, slowRequestMs + 2000). */
+  /**
+   * Traffic after the old pods are gone. Default 5 s; slow requests still in flight then finish
+   * while the probe stops (none starts after the old pods are gone). When the old pods outlive
+   * their wait, max(5000, slowRequestMs + 2000).
+   */
   settleMs?: number;
 }
 
@@ -256,7 +260,8 @@ export async function runRollout(
     // With no pod stopping, no slow request can be cut: those in flight finish within the settle
     // period, and none started now holds up the verdict by up to one request's length.
     if (oldPodsGone) probe.stopSlowRequests();
-    const settleMs = options.settleMs ?? Math.max(5000, options.probe.slowRequestMs + 2000);
+    const settleMs =
+      options.settleMs ?? (oldPodsGone ? 5000 : Math.max(5000, options.probe.slowRequestMs + 2000));
     phase("settling", `probing ${Math.round(settleMs / 1000)} s more`);
     await sleep(settleMs, undefined, { signal }).catch(() => undefined);
     if (signal?.aborted) throw new CancelledError("rollout test cancelled");
