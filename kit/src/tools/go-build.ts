@@ -52,6 +52,32 @@ export interface GoBuildResult {
   built: boolean;
 }
 
+/**
+ * BuildCost is what one build took, written as build.json beside its binaries: wall seconds, and
+ * the CPU seconds (user + system) of the go commands and every compiler and linker they ran, so a
+ * build's cost can be compared across runs whatever else the machine was doing.
+ */
+export interface BuildCost {
+  seconds: number;
+  cpuSeconds?: number;
+}
+
+/**
+ * TIMED runs "$@" under sh and then prints, with the shell's `times` builtin (POSIX), the CPU time
+ * of the shell's waited-for children: the go command and, since go waits for them, its compilers.
+ */
+export const TIMED = '"$@"; rc=$?; times >&2; exit $rc';
+const TIMES_LINE = /^\s*(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/;
+
+/** childCpuSeconds reads the children line (the second) of `times` at the end of stderr. */
+export function childCpuSeconds(stderr: string): number | undefined {
+  const lines = stderr.trimEnd().split("\n").slice(-2);
+  const match = lines.length === 2 ? TIMES_LINE.exec(lines[1] ?? "") : null;
+  if (!match || !TIMES_LINE.test(lines[0] ?? "")) return undefined;
+  const [, um, us, sm, ss] = match.map(Number);
+  return Math.round(((um ?? 0) * 60 + (us ?? 0) + (sm ?? 0) * 60 + (ss ?? 0)) * 100) / 100;
+}
+
 /** GoBuildOptions are how to run a build, which do not change its result. */
 export interface GoBuildOptions {
   go?: string;
@@ -127,22 +153,37 @@ export async function buildGoProgram(
       ...(spec.goos ? { GOOS: spec.goos } : {}),
       ...(spec.goarch ? { GOARCH: spec.goarch } : {}),
     };
-    const common = { cwd: src, env: buildEnv, signal: options.signal, onLine: log };
+    // `times` lines are for the cost record, not the log.
+    const onLine = (line: string) => {
+      if (!TIMES_LINE.test(line)) log(line);
+    };
+    const common = { cwd: src, env: buildEnv, signal: options.signal, onLine };
+    const started = Date.now();
+    let cpuSeconds: number | undefined = 0;
+    const timedGo = async (args: string[], more: { timeoutMs: number; hint: string }) => {
+      const result = await run("sh", ["-c", TIMED, "sh", go, ...args], { ...common, ...more });
+      const cpu = childCpuSeconds(result.stderr);
+      cpuSeconds = cpu === undefined || cpuSeconds === undefined ? undefined : cpuSeconds + cpu;
+    };
     const hint = `Check that the Go module proxy answers (GOPROXY=${env.GOPROXY ?? "https://proxy.golang.org"}) and that ${spec.module}@${spec.version} exists.`;
-    await run(go, ["mod", "tidy"], { ...common, timeoutMs: 20 * 60_000, hint });
+    await timedGo(["mod", "tidy"], { timeoutMs: 20 * 60_000, hint });
     for (const pkg of spec.packages) {
       const args = ["build", "-trimpath", "-o", join(out, "bin", pkg.binary)];
       if (spec.tags?.length) args.push("-tags", spec.tags.join(","));
       args.push("-ldflags", ["-s", "-w", ...(spec.ldflags ?? [])].join(" "));
       args.push(pkg.importPath);
       log(`building ${pkg.binary} from ${pkg.importPath}@${spec.version}`);
-      await run(go, args, {
-        ...common,
+      await timedGo(args, {
         timeoutMs: options.timeoutMs ?? 60 * 60_000,
         hint: `The Go build of ${pkg.importPath} failed; the output above names the package. Free memory or disk and retry.`,
       });
     }
     await writeFile(join(out, "inputs.json"), `${JSON.stringify({ spec, goVersion, key }, null, 2)}\n`);
+    const cost: BuildCost = {
+      seconds: (Date.now() - started) / 1000,
+      ...(cpuSeconds === undefined ? {} : { cpuSeconds: Math.round(cpuSeconds * 100) / 100 }),
+    };
+    await writeFile(join(out, "build.json"), `${JSON.stringify(cost)}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(out, dir);
     return { dir, binaries, built: true };

@@ -161,18 +161,12 @@ export async function buildGoComponents(
       buildStep(
         `go build ${spec.name}`,
         `Rerun to retry (finished Go builds stay cached); check the Go module proxy and free disk space under ${cacheDir(progress.env)}.`,
-        async () => {
-          const started = Date.now();
-          const result = await buildGoProgram(spec, {
+        () =>
+          buildGoProgram(spec, {
             signal: progress.signal,
             onLine: progress.onLine,
             env: progress.env,
-          });
-          // Recorded beside the finished build for bench/cluster.mjs (cold build times).
-          if (result.built)
-            await writeFile(join(result.dir, "build-seconds"), `${(Date.now() - started) / 1000}\n`);
-          return result;
-        },
+          }),
         progress,
       ),
     );
