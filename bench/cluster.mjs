@@ -75,9 +75,20 @@ const goBuilds = join(cacheDir(), "go-builds");
 if (existsSync(goBuilds)) {
   for (const name of readdirSync(goBuilds).sort()) {
     for (const entry of readdirSync(join(goBuilds, name)).filter((e) => !e.startsWith(".tmp"))) {
-      const f = join(goBuilds, name, entry, "build-seconds");
-      if (existsSync(f))
-        row(`cold go build ${name} ${entry.split("-")[0]} (recorded)`, fmt(Number(readFileSync(f, "utf8"))));
+      // build.json (wall and CPU seconds) since session 9; build-seconds (wall only) before.
+      const cost = join(goBuilds, name, entry, "build.json");
+      const wall = join(goBuilds, name, entry, "build-seconds");
+      if (existsSync(cost)) {
+        const { seconds, cpuSeconds } = JSON.parse(readFileSync(cost, "utf8"));
+        row(
+          `cold go build ${name} ${entry.split("-")[0]} (recorded)`,
+          `${fmt(seconds)}, ${cpuSeconds === undefined ? "CPU ?" : `${cpuSeconds.toFixed(0)} CPU-s`}`,
+        );
+      } else if (existsSync(wall))
+        row(
+          `cold go build ${name} ${entry.split("-")[0]} (recorded)`,
+          fmt(Number(readFileSync(wall, "utf8"))),
+        );
     }
   }
 }

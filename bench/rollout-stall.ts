@@ -38,6 +38,10 @@ try {
   const upgrade = at("upgrade-started");
   const stuck = at("container-waiting", (e) => /ErrImagePull|ImagePullBackOff/.test(e.reason ?? ""));
   const stalled = at("upgrade-stalled");
+  // The run step's failure is the verdict; the restore step runs after it.
+  const verdictAt = jsonEvents(result.stdout).find(
+    (e) => e.type === "step-failed" && String((e as { step?: string }).step).startsWith("run:"),
+  )?.time as number | undefined;
   const s = (a?: number, b?: number) =>
     a === undefined || b === undefined ? "n/a" : `${((b - a) / 1000).toFixed(1)} s`;
   process.stdout.write(
@@ -48,7 +52,8 @@ try {
       "| --- | --- | --- |",
       `| upgrade start → first stuck signal (${timeline.find((e) => e.time === stuck)?.reason ?? "?"}) | ${s(upgrade, stuck)} | same |`,
       `| stuck → rollout called stalled | ${s(stuck, stalled)} | never (no cause named) |`,
-      `| stuck → verdict (process exit, restore included) | ${s(stuck, ended)} | ≈ 600 s (helm's timeout) |`,
+      `| stuck → verdict (the run step fails, the stall named) | ${s(stuck, verdictAt)} | ≈ 600 s (helm's timeout) |`,
+      `| stuck → process exit (the release restored) | ${s(stuck, ended)} | ≈ 600 s + the restore |`,
       `| whole \`kit rollout\` run | ${((ended - started) / 1000).toFixed(1)} s | 627 s measured for issue 17 |`,
       "",
     ].join("\n"),

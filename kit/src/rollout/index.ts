@@ -260,14 +260,19 @@ export async function runRollout(
     // With no pod stopping, no slow request can be cut: those in flight finish within the settle
     // period, and none started now holds up the verdict by up to one request's length.
     if (oldPodsGone) probe.stopSlowRequests();
+    // A failed or stalled upgrade is already the verdict: no settle, and slow requests still in
+    // flight on the old pods are stopped rather than awaited (they count as neither ok nor failed).
     const settleMs =
-      options.settleMs ?? (oldPodsGone ? 5000 : Math.max(5000, options.probe.slowRequestMs + 2000));
+      options.settleMs ??
+      (upgradeError ? 0 : oldPodsGone ? 5000 : Math.max(5000, options.probe.slowRequestMs + 2000));
     phase("settling", `probing ${Math.round(settleMs / 1000)} s more`);
     await sleep(settleMs, undefined, { signal }).catch(() => undefined);
     if (signal?.aborted) throw new CancelledError("rollout test cancelled");
 
     phase("analyzing", "stopping traffic and judging");
-    const records = await stopAll(options.probe.slowRequestMs + (options.probe.requestTimeoutMs ?? 5000));
+    const records = await stopAll(
+      upgradeError ? 0 : options.probe.slowRequestMs + (options.probe.requestTimeoutMs ?? 5000),
+    );
     mark({ kind: "probe-stopped" });
     const recording: RolloutRecording = {
       startedAt,
