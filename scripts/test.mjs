@@ -4,7 +4,7 @@
 // any failed. `npm test` runs scripts/bootstrap.mjs first, which installs dependencies and tools.
 // Usage: node scripts/test.mjs [stage...]   (stages: lint typecheck unit apps integration)
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,10 +45,18 @@ const stages = {
       const commands = [];
       if (existsSync(join(root, app, "go.mod"))) commands.push(["go", ["test", "-count=1", "./..."], app]);
       if (existsSync(join(root, app, "package.json"))) {
+        // The services an app's tests run against follow from its dependencies: a MongoDB driver
+        // gets a database, an AWS SDK client gets kit's AWS emulator.
+        const pkg = JSON.parse(readFileSync(join(root, app, "package.json"), "utf8"));
+        const deps = Object.keys(pkg.dependencies ?? {});
+        const services = [
+          ...(deps.includes("mongodb") ? ["--database"] : []),
+          ...(deps.some((d) => d.startsWith("@aws-sdk/")) ? ["--aws"] : []),
+        ];
         commands.push(["npm", ["ci"], app]);
         commands.push([
           process.execPath,
-          [tsx, join(root, "scripts", "with-test-database.ts"), "--", "npm", "test"],
+          [tsx, join(root, "scripts", "with-test-services.ts"), ...services, "--", "npm", "test"],
           app,
         ]);
       }
