@@ -8,6 +8,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,6 +83,22 @@ describe("terraform/environments/local on the emulator", () => {
     );
     expect(Object.keys(outputs.app_log_group_arns as object)).toEqual(["/kit/local/apps"]);
     expect(String(outputs.alarm_topic_arn)).toMatch(/^arn:aws:sns:us-east-1:\d{12}:kit-local-alarms$/);
+
+    // data-api's table (seed 003): on-demand, encrypted, point-in-time recovery.
+    expect(outputs.data_api_table_name).toBe("kit-local-data-api-items");
+    const dynamo = new DynamoDBClient(config);
+    const table = (await dynamo.send(new DescribeTableCommand({ TableName: "kit-local-data-api-items" })))
+      .Table;
+    expect(table?.TableStatus).toBe("ACTIVE");
+    expect(table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table?.KeySchema).toEqual([{ AttributeName: "id", KeyType: "HASH" }]);
+    expect(table?.SSEDescription?.Status).toBe("ENABLED");
+    const backups = await dynamo.send(
+      new DescribeContinuousBackupsCommand({ TableName: "kit-local-data-api-items" }),
+    );
+    expect(
+      backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+    ).toBe("ENABLED");
   });
 
   it("destroys everything it created", async () => {
@@ -88,5 +109,8 @@ describe("terraform/environments/local on the emulator", () => {
     await expect(
       new IAMClient(config).send(new GetRoleCommand({ RoleName: "kit-local-ci-deploy" })),
     ).rejects.toThrow(/not found|cannot be found|NoSuchEntity/);
+    await expect(
+      new DynamoDBClient(config).send(new DescribeTableCommand({ TableName: "kit-local-data-api-items" })),
+    ).rejects.toThrow(/not found|ResourceNotFound/);
   });
 });

@@ -30,6 +30,7 @@ export const MODULES = [
   "boundary",
   "edge",
   "audit",
+  "dynamodb",
 ] as const;
 
 /** ENVIRONMENTS are the root configurations. */

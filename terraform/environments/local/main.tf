@@ -56,3 +56,12 @@ module "observability" {
   # No alarms here: the provider sends PutMetricAlarm in a protocol moto 5.2.5 does not answer
   # ("operation error CloudWatch: PutMetricAlarm"); dev and prod create them, terraform test covers them.
 }
+
+# Seed 003's data-api keeps its items here (apps/data-api; DYNAMODB_TABLE).
+module "data_api_table" {
+  source = "../../modules/dynamodb"
+
+  name = "${local.name}-data-api-items"
+  # The emulator's table is thrown away with the environment.
+  deletion_protection = false
+}

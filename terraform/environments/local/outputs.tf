@@ -22,3 +22,8 @@ output "app_log_group_arns" {
   description = "Emulated application log groups."
   value       = module.observability.log_group_arns
 }
+
+output "data_api_table_name" {
+  description = "data-api's DynamoDB table on the emulator."
+  value       = module.data_api_table.table_name
+}
