@@ -132,10 +132,17 @@ export function resolveLocalEnvironment(
       return [name, { ...app, hostPort }];
     }),
   );
+  const containers = Object.fromEntries(
+    Object.entries(config.containers).map(([name, app]) => [
+      name,
+      { ...app, hostPort: shift(app.hostPort, `containers.${name}.hostPort`) },
+    ]),
+  );
   return {
     identity,
     config: {
       ...config,
+      containers,
       registry: { ...config.registry, hostPort: shift(config.registry.hostPort, "registry.hostPort") },
       aws: { ...config.aws, hostPort: shift(config.aws.hostPort, "aws.hostPort") },
       database: { ...config.database, hostPort: shift(config.database.hostPort, "database.hostPort") },

@@ -112,6 +112,29 @@ describe("config", () => {
     );
   });
 
+  it("reads container apps, and refuses one on an app's port, one that is also a Helm app, or a bad env value", () => {
+    const repo = readFileSync(join(import.meta.dirname, "..", "..", "..", "kit.config.yaml"), "utf8");
+    const config = parseConfig(repo, "kit.config.yaml");
+    expect(config.containers["data-api"]).toMatchObject({
+      port: 8080,
+      hostPort: 30082,
+      readinessPath: "/readyz",
+      env: {
+        DYNAMODB_TABLE: { terraformOutput: "data_api_table_name" },
+        AWS_ENDPOINT_URL: { aws: "endpoint" },
+      },
+    });
+    expect(() => parseConfig(repo.replace("hostPort: 30082", "hostPort: 30080"), "kit.config.yaml")).toThrow(
+      /containers.data-api.hostPort: port 30080 is also apps.go-app.hostPort's/,
+    );
+    expect(() =>
+      parseConfig(repo.replace("  data-api:\n    path", "  go-app:\n    path"), "kit.config.yaml"),
+    ).toThrow(/"go-app" is also under apps; an app is either a Helm release or a container/);
+    expect(() => parseConfig(repo.replace("{ aws: endpoint }", "{ aws: url }"), "kit.config.yaml")).toThrow(
+      /containers.data-api.env.AWS_ENDPOINT_URL/,
+    );
+  });
+
   it("says which file is missing", async () => {
     await expect(loadConfig("/nonexistent/kit.config.yaml")).rejects.toThrow(/nonexistent\/kit.config.yaml/);
   });

@@ -66,6 +66,42 @@ const appSchema = z.strictObject({
   usesDatabase: z.boolean().default(false),
 });
 
+/**
+ * A container app's environment variable: a literal, a local Terraform output by name, or what the
+ * AWS emulator gives (its endpoint as seen from kit's network, its region, its test credentials).
+ */
+const containerEnvValueSchema = z.union([
+  z.string(),
+  z.strictObject({
+    terraformOutput: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, "must be an output name"),
+  }),
+  z.strictObject({ aws: z.enum(["endpoint", "region", "accessKeyId", "secretAccessKey"]) }),
+]);
+
+/**
+ * containerAppSchema is an app that does not run on Kubernetes (on AWS: ECS Fargate, say): locally
+ * kit builds its image the same way and runs it as a container on the environment's network.
+ */
+const containerAppSchema = z.strictObject({
+  /** Folder with the app's source and Dockerfile, relative to the project root. */
+  path: z.string().min(1),
+  /** Image repository name (without registry or tag). */
+  image: name,
+  /** The port the app listens on inside its container. */
+  port: port.default(8080),
+  /** Host port (on 127.0.0.1) the container's port is published on. */
+  hostPort: port,
+  /** The readiness path checked through the host port. */
+  readinessPath: z.string().startsWith("/").default("/readyz"),
+  /** The container's environment (the task definition's, locally). */
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"),
+      containerEnvValueSchema,
+    )
+    .default({}),
+});
+
 const localEnvironmentSchema = z.strictObject({
   type: z.literal("local"),
   terraformDir: z.string().min(1),
@@ -193,6 +229,8 @@ export const configSchema = z
     apps: z
       .record(name, appSchema)
       .refine((apps) => Object.keys(apps).length > 0, "must list at least one app"),
+    /** Apps that run as plain containers (ECS on AWS), not as Helm releases. */
+    containers: z.record(name, containerAppSchema).default({}),
     environments: z
       .record(name, z.discriminatedUnion("type", [localEnvironmentSchema, awsEnvironmentSchema]))
       .refine((envs) => envs.local?.type === "local", "must define `local` with type: local"),
@@ -220,7 +258,19 @@ export const configSchema = z
         ["apps", app, "hostPort"],
         a.hostPort,
       ]),
+      ...Object.entries(config.containers).map(([app, a]): [string[], number] => [
+        ["containers", app, "hostPort"],
+        a.hostPort,
+      ]),
     ];
+    for (const app of Object.keys(config.containers)) {
+      if (config.apps[app])
+        ctx.addIssue({
+          code: "custom",
+          path: ["containers", app],
+          message: `"${app}" is also under apps; an app is either a Helm release or a container, not both`,
+        });
+    }
     for (const [path, port] of ports) {
       const first = holders.get(port);
       if (first) {
@@ -241,5 +291,9 @@ export type KitConfig = z.infer<typeof configSchema>;
 export type EnvironmentConfig = KitConfig["environments"][string];
 /** AwsEnvironmentConfig is an environment of type aws. */
 export type AwsEnvironmentConfig = Extract<EnvironmentConfig, { type: "aws" }>;
+/** ContainerAppConfig is one entry of `containers`. */
+export type ContainerAppConfig = KitConfig["containers"][string];
+/** ContainerEnvValue is one value of a container app's env. */
+export type ContainerEnvValue = ContainerAppConfig["env"][string];
 /** AppConfig is one entry of `apps`. */
 export type AppConfig = KitConfig["apps"][string];

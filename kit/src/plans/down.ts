@@ -13,11 +13,13 @@ import { ENVIRONMENT_STEP, holdLock, underLock } from "../environment/steps.ts";
 import { run } from "../exec/index.ts";
 import { removeAwsEmulators } from "../providers/aws/index.ts";
 import { clusterProvider, deleteLocalCluster } from "../providers/cluster/index.ts";
+import { removeKitContainers } from "../providers/container/index.ts";
 import { removeDatabases } from "../providers/database/index.ts";
 import { deleteRegistry } from "../providers/registry/index.ts";
 import { docker, KIT_LABEL } from "../tools/docker.ts";
 import { uninstall } from "../tools/helm/index.ts";
 import { removeTerraformSandboxes, sandboxNetworkName } from "../tools/terraform/sandbox.ts";
+import { CONTAINER_APP_COMPONENT } from "./container-app.ts";
 import { environmentNames } from "./names.ts";
 
 /** DownOptions say what to remove. */
@@ -99,6 +101,18 @@ export function downPlan(options: DownOptions): Plan {
         options.volumes ? "removed with its volume" : "removed; data kept (kit down --volumes removes it)",
     },
     {
+      id: "containers",
+      title: "remove the container apps",
+      async apply() {
+        const { containers } = await removeKitContainers({
+          project: envName,
+          component: CONTAINER_APP_COMPONENT,
+        });
+        return containers;
+      },
+      summarize: (n) => (n === 0 ? "none" : `removed ${n}`),
+    } satisfies Step<number>,
+    {
       id: "terraform-sandbox",
       title: `remove the Terraform sandbox (${sandboxNetworkName(envName)})`,
       async apply(ctx) {
@@ -110,7 +124,14 @@ export function downPlan(options: DownOptions): Plan {
     {
       id: "network",
       title: `remove the ${names.network} network when unused`,
-      needs: [isKind ? "cluster" : "releases", "registry", "aws-emulator", "database", "terraform-sandbox"],
+      needs: [
+        isKind ? "cluster" : "releases",
+        "registry",
+        "aws-emulator",
+        "database",
+        "containers",
+        "terraform-sandbox",
+      ],
       async apply(ctx) {
         const inspect = await run(
           "docker",

@@ -8,6 +8,7 @@ import type { KitConfig } from "../config/schema.ts";
 import type { Step } from "../engine/plan.ts";
 import { UserError } from "../errors.ts";
 import { COMPONENT_LABEL, PROJECT_LABEL } from "../providers/container/index.ts";
+import { APP_LABEL, CONTAINER_APP_COMPONENT } from "./container-app.ts";
 import type { EnvironmentNames } from "./names.ts";
 import { KIND_CLUSTER_LABEL, type PortHolder, type PortOwner, portProblems, portsHint } from "./ports.ts";
 
@@ -35,6 +36,12 @@ export function environmentPortOwners(config: KitConfig, names: EnvironmentNames
       port: app.hostPort,
       field: portField(config, `apps.${appName}.hostPort`),
       ownedBy: (h: { labels?: Record<string, string> }) => h.labels?.[KIND_CLUSTER_LABEL] === names.cluster,
+    })),
+    ...Object.entries(config.containers).map(([appName, app]) => ({
+      port: app.hostPort,
+      field: portField(config, `containers.${appName}.hostPort`),
+      ownedBy: (h: { labels?: Record<string, string> }) =>
+        isOwn(CONTAINER_APP_COMPONENT)(h) && h.labels?.[APP_LABEL] === appName,
     })),
   ];
 }

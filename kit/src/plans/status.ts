@@ -7,6 +7,7 @@ import type { KitConfig } from "../config/schema.ts";
 import { run } from "../exec/index.ts";
 import { awsEmulatorStatus } from "../providers/aws/index.ts";
 import { clusterProvider } from "../providers/cluster/index.ts";
+import { inspectContainer } from "../providers/container/index.ts";
 import { databaseStatus } from "../providers/database/index.ts";
 import { formatTable } from "../table.ts";
 import { getRelease } from "../tools/helm/index.ts";
@@ -98,7 +99,28 @@ export async function environmentStatus(config: KitConfig): Promise<ComponentSta
       endpoint: url,
     };
   };
-  return Promise.all([cluster(), registry(), emulator(), database(), ...Object.keys(config.apps).map(app)]);
+  const containerApp = async (name: string): Promise<ComponentStatus> => {
+    const appConfig = config.containers[name];
+    const info = await inspectContainer(`${names.environment}-${name}`).catch(() => undefined);
+    if (!info || !appConfig) return { component: `app ${name}`, state: "absent", detail: "no container" };
+    const url = `http://127.0.0.1:${appConfig.hostPort}`;
+    const running = info.State.Running && !info.State.Paused;
+    const answer = running ? await httpOk(`${url}${appConfig.readinessPath}`) : info.State.Status;
+    return {
+      component: `app ${name}`,
+      state: running && answer === "ok" ? "healthy" : "unhealthy",
+      detail: `container ${running ? "running" : info.State.Paused ? "paused" : info.State.Status}, ${appConfig.readinessPath}: ${answer}`,
+      endpoint: url,
+    };
+  };
+  return Promise.all([
+    cluster(),
+    registry(),
+    emulator(),
+    database(),
+    ...Object.keys(config.apps).map(app),
+    ...Object.keys(config.containers).map(containerApp),
+  ]);
 }
 
 /** formatStatusTable renders the status rows as an aligned table. */

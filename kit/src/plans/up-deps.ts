@@ -7,6 +7,7 @@ import { runPlan } from "../engine/runner.ts";
 import { registryManifestDigest } from "../images/registry-client.ts";
 import { startAwsEmulator } from "../providers/aws/index.ts";
 import { connectLocalRegistry, ensureClusterOnly, ensureLocalRegistry } from "../providers/cluster/index.ts";
+import { startManagedContainer } from "../providers/container/index.ts";
 import { startDatabase } from "../providers/database/index.ts";
 import { pushImage } from "../providers/registry/index.ts";
 import { loadVersions } from "../tools/catalog.ts";
@@ -33,6 +34,7 @@ export function realUpDeps(): UpDeps {
       await memo.save().catch(() => undefined);
       return checks;
     },
+    containers: { startContainer: (spec) => startManagedContainer(spec) },
     fixTools: ({ signal, sink }) => runPlan(doctorPlan({ fix: true, versions }), { signal, sink }),
     findPortHolder,
     images: realAppImageDeps,

@@ -58,6 +58,7 @@ function fakeWorld() {
   const history = new Map<string, HelmRevision[]>();
   const records = new Map<string, ReleaseRecord>();
   let terraform: { emulator: string; outputs: Record<string, unknown> } | undefined;
+  const containers = new Map<string, string>();
   /** make notes a change unless what exists already (returning whether it made it); a failing dependency throws. */
   const make = (what: string, dep: string): boolean => {
     if (failing.has(dep)) throw new Error(`${dep} failed`);
@@ -246,6 +247,24 @@ function fakeWorld() {
     },
     waitForHttpReady: async () => undefined,
     devSync: fakeDevSyncDeps(),
+    containers: {
+      // The same spec is the same container (reused); another one replaces it.
+      async startContainer(spec) {
+        const key = JSON.stringify(spec);
+        const reused = containers.get(spec.name) === key;
+        if (!reused) {
+          changes.push(`run ${spec.name} from ${spec.image}`);
+          containers.set(spec.name, key);
+        }
+        return {
+          id: `${spec.name}-id`,
+          name: spec.name,
+          host: "127.0.0.1",
+          hostPort: spec.hostPort ?? 0,
+          reused,
+        };
+      },
+    },
   };
   return {
     deps,
@@ -254,6 +273,7 @@ function fakeWorld() {
     sourceHashes,
     releases,
     devSync: deps.devSync as ReturnType<typeof fakeDevSyncDeps>,
+    containers,
   };
 }
 
@@ -457,6 +477,91 @@ describe("upPlan", () => {
     expect(result.ok).toBe(true);
     expect(world.changes.filter((c) => /node-app/.test(c))).toEqual([]);
     expect(world.changes).toContain("helm upgrade go-app (revision 1)");
+  });
+
+  describe("container apps (not on Kubernetes)", () => {
+    const withContainer = configSchema.parse({
+      ...config,
+      containers: {
+        "data-api": {
+          path: "apps/data-api",
+          image: "data-api",
+          hostPort: 30082,
+          env: {
+            QUEUE_URL: { terraformOutput: "queue_url" },
+            AWS_ENDPOINT_URL: { aws: "endpoint" },
+            MODE: "local",
+          },
+        },
+      },
+    });
+
+    it("builds the image, runs it on the cluster's network with Terraform's outputs, and keeps it on a re-run", async () => {
+      const { root, environment } = newEnvironment();
+      const world = fakeWorld();
+      const plan = upPlan({ config: withContainer, root, environment }, world.deps);
+      const graph = Object.fromEntries(plan.steps.map((s) => [s.id, (s.needs ?? []).map(linkId)]));
+      expect(graph["run:data-api"]).toEqual([
+        "environment",
+        "image:data-api",
+        "terraform",
+        "aws-emulator",
+        "networks",
+      ]);
+      expect(graph["ready:data-api"]).toEqual(["environment", "run:data-api"]);
+      const first = await run(plan, environment);
+      expect(first.result.ok).toBe(true);
+      const ref = appImageRef("data-api", "src-appsdataapi");
+      expect(world.changes).toContain(`build ${ref}`);
+      expect(world.changes).toContain(`run ${config.project}-data-api from ${ref}`);
+      expect(JSON.parse(world.containers.get(`${config.project}-data-api`) ?? "{}")).toMatchObject({
+        network: "kind",
+        hostPort: 30082,
+        port: 8080,
+        component: "container-app",
+        labels: { "dev.kit.app": "data-api" },
+        env: {
+          PORT: "8080",
+          QUEUE_URL: "http://aws:5000/q",
+          AWS_ENDPOINT_URL: "http://aws:5000",
+          MODE: "local",
+        },
+      });
+      // Nothing of it goes through the registry or Helm.
+      expect(world.changes.filter((c) => /push data-api|helm upgrade data-api/.test(c))).toEqual([]);
+
+      world.changes.length = 0;
+      const second = await run(upPlan({ config: withContainer, root, environment }, world.deps), environment);
+      expect(world.changes).toEqual([]);
+      expect(second.changed).not.toContain("run:data-api");
+    });
+
+    it("with --only data-api, brings up the container app alone; a missing Terraform output fails naming the field", async () => {
+      const { root, environment } = newEnvironment();
+      const world = fakeWorld();
+      const plan = upPlan({ config: withContainer, root, environment, only: ["data-api"] }, world.deps);
+      expect(plan.steps.map((s) => s.id).filter((id) => id.includes(":"))).toEqual([
+        "image:data-api",
+        "run:data-api",
+        "ready:data-api",
+      ]);
+      expect((await run(plan, environment)).result.ok).toBe(true);
+
+      const broken = configSchema.parse({
+        ...withContainer,
+        containers: {
+          "data-api": { ...withContainer.containers["data-api"], env: { T: { terraformOutput: "nope" } } },
+        },
+      });
+      const failed = await run(
+        upPlan({ config: broken, root, environment, only: ["data-api"] }, world.deps),
+        environment,
+      );
+      expect(failed.result.ok).toBe(false);
+      expect(String(failed.result.errors["run:data-api"])).toContain(
+        'containers.data-api.env.T: the local Terraform has no output "nope"',
+      );
+    });
   });
 
   it("under kit dev, syncs each app's host build to the nodes before its release, which then runs devrun", async () => {

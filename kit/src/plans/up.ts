@@ -28,6 +28,7 @@ import type { GoBuildOptions } from "../tools/go-build.ts";
 import type { TerraformBinary, TerraformBinarySetting } from "../tools/terraform/binary.ts";
 import type { ProviderMirror } from "../tools/terraform/mirror.ts";
 import { type AppImageDeps, appImageStep, imageSourceStep } from "./app-image.ts";
+import { type ContainerAppDeps, containerAppStep } from "./container-app.ts";
 import { environmentNames } from "./names.ts";
 import { type FindPortHolder, hostPortsStep } from "./ports-step.ts";
 import type { LocalTerraformOptions, TerraformOutputs } from "./terraform-local.ts";
@@ -65,6 +66,8 @@ export interface UpOptions {
  * the real ones; tests pass fakes.
  */
 export interface UpDeps extends ToolchainDeps, ReleaseDeps {
+  /** Runs the container apps' containers. */
+  containers: ContainerAppDeps;
   /** Builds on the host and reaches the kind nodes for `kit dev`'s live sync. */
   devSync: DevSyncDeps;
   findPortHolder: FindPortHolder;
@@ -129,7 +132,12 @@ export function selectApps(config: KitConfig, only: string[] | undefined): strin
 /** upPlan builds the plan for the local environment; deps are the systems it acts through. */
 export function upPlan(options: UpOptions, deps: UpDeps): Plan {
   const { config, root, environment } = options;
-  const apps = selectApps(config, options.only);
+  const only = options.only ?? [];
+  // --only may name container apps too; with no --only every app of both kinds comes up.
+  const onlyReleases = only.filter((n) => !config.containers[n]);
+  const containers =
+    only.length === 0 ? Object.keys(config.containers) : only.filter((n) => config.containers[n]);
+  const apps = only.length > 0 && onlyReleases.length === 0 ? [] : selectApps(config, onlyReleases);
   const envName = localEnvironmentName(config);
   const names = environmentNames(envName);
   const steps: Step<unknown>[] = [];
@@ -424,6 +432,40 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
           timeoutMs: restarted ? 300_000 : 120_000,
           onAttempt: (m) => ctx.progress(m),
           release: name,
+        });
+        ctx.output(`url:${name}`, name, url);
+        return url;
+      },
+      summarize: (url) => `${url} answers`,
+    } satisfies Step<string>);
+  }
+  for (const name of containers) {
+    const app = config.containers[name];
+    if (!app) continue;
+    const imageStep = appImageStep(root, name, app, imageSource, [toolchain], deps.images);
+    steps.push(imageStep);
+    const runStep = containerAppStep({
+      name,
+      app,
+      environment: envName,
+      network: names.network,
+      image: imageStep,
+      terraform: terraformStep,
+      emulator: emulatorStep,
+      networks: networksStep,
+      deps: deps.containers,
+    });
+    steps.push(runStep);
+    steps.push({
+      id: `ready:${name}`,
+      title: `${name} ready on :${app.hostPort}`,
+      needs: [runStep],
+      async apply(ctx) {
+        const url = `http://127.0.0.1:${app.hostPort}`;
+        await deps.waitForHttpReady(`${url}${app.readinessPath}`, {
+          signal: ctx.signal,
+          timeoutMs: 120_000,
+          onAttempt: (m) => ctx.progress(m),
         });
         ctx.output(`url:${name}`, name, url);
         return url;

@@ -37,7 +37,8 @@ export const DEFAULT_PORTS = {
   registry: 5001,
   aws: 4566,
   database: 27017,
-  apps: { "go-app": 30080, "node-app": 30081 } as Record<string, number>,
+  // Helm apps and container apps alike (kit.config.yaml apps and containers).
+  apps: { "go-app": 30080, "node-app": 30081, "data-api": 30082 } as Record<string, number>,
 };
 
 /** The project files a checkout needs for kit up/down/rollout and ./deploy-apps. */

@@ -92,6 +92,40 @@ describe("kit up / status / down", () => {
     expect(JSON.parse(fetched.body)).toMatchObject({ id: order.id, customerId: "c-e2e" });
   });
 
+  it("runs data-api (a container app: ECS on AWS) on the emulator's DynamoDB table that Terraform made", async () => {
+    const url = env.appUrl("data-api");
+    const status = await httpText(`${url}/status`);
+    expect(status.status).toBe(200);
+    expect(JSON.parse(status.body)).toMatchObject({
+      status: "ok",
+      app: "data-api",
+      table: "kit-local-data-api-items",
+    });
+    const json = { "content-type": "application/json" };
+    const ids: string[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const created = await httpText(`${url}/data`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ n }),
+      });
+      expect(created.status, created.body).toBe(201);
+      ids.push((JSON.parse(created.body) as { id: string }).id);
+    }
+    const first = JSON.parse((await httpText(`${url}/data?limit=2`)).body) as {
+      items: unknown[];
+      nextCursor?: string;
+    };
+    expect(first.items).toHaveLength(2);
+    const rest = JSON.parse((await httpText(`${url}/data?limit=2&cursor=${first.nextCursor}`)).body) as {
+      items: { id: string }[];
+    };
+    expect(rest.items).toHaveLength(1);
+    expect((await httpText(`${url}/data/${ids[0]}`, { method: "DELETE" })).status).toBe(204);
+    expect((await httpText(`${url}/data/${ids[0]}`, { method: "DELETE" })).status).toBe(404);
+    expect((await httpText(`${url}/data`, { method: "POST", headers: json, body: "[]" })).status).toBe(400);
+  });
+
   it("a second kit up changes nothing and says so", async () => {
     const result = await env.kit(["--json", "up"]);
     expect(result.exitCode).toBe(0);
@@ -171,10 +205,11 @@ describe("kit up / status / down", () => {
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as {
       environment: { name: string };
-      components: { state: string }[];
+      components: { component: string; state: string }[];
     };
     expect(report.environment.name).toBe(env.name);
-    expect(report.components.length).toBeGreaterThanOrEqual(6);
+    expect(report.components.length).toBeGreaterThanOrEqual(7);
+    expect(report.components.map((c) => c.component)).toContain("app data-api");
     expect(report.components.every((c) => c.state === "healthy")).toBe(true);
   });
 

@@ -43,6 +43,13 @@ export interface ManagedContainerSpec {
   startupTimeoutMs?: number;
   /** Extra labels, added to kit's. */
   labels?: Record<string, string>;
+  /** A Docker network to run on (its other containers reach this one by name), instead of the default bridge. */
+  network?: string;
+  /**
+   * Started means an HTTP answer of any status on this path of port. testcontainers' default wait
+   * also looks for the port inside the container with a shell, which distroless images do not have.
+   */
+  httpWaitPath?: string;
 }
 
 /** ManagedContainer is a running kit-managed container. */
@@ -168,9 +175,16 @@ export async function startManagedContainer(
       .withEnvironment(spec.env ?? {});
     bindToLoopback(container);
     if (spec.command) container = container.withCommand(spec.command);
+    if (spec.network) container = container.withNetworkMode(spec.network);
     if (spec.volume)
       container = container.withBindMounts([{ source: spec.volume.name, target: spec.volume.target }]);
     if (spec.waitStrategy) container = container.withWaitStrategy(spec.waitStrategy);
+    else if (spec.httpWaitPath) {
+      const { Wait } = await import("testcontainers");
+      container = container.withWaitStrategy(
+        Wait.forHttp(spec.httpWaitPath, spec.port).forStatusCodeMatching(() => true),
+      );
+    }
     if (spec.startupTimeoutMs) container = container.withStartupTimeout(spec.startupTimeoutMs);
     const started: StartedTestContainer = await container.start();
     return {
