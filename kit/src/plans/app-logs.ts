@@ -8,6 +8,7 @@ import type { KitConfig } from "../config/schema.ts";
 import { UserError } from "../errors.ts";
 import { clusterProvider } from "../providers/cluster/index.ts";
 import { followPodLogs, type PodLogLine } from "../providers/cluster/pod-logs.ts";
+import { refuseContainerApp } from "./container-app.ts";
 import { environmentNames } from "./names.ts";
 
 export type { PodLogLine } from "../providers/cluster/pod-logs.ts";
@@ -39,6 +40,7 @@ export function appLogSource(config: KitConfig): AppLogSource {
     apps,
     follow(app, options) {
       if (!apps.includes(app)) {
+        refuseContainerApp(config, app, "kit logs");
         throw new UserError(`kit logs: unknown app "${app}".`, {
           hint: `The apps in kit.config.yaml are: ${apps.join(", ")}.`,
         });

@@ -7,7 +7,8 @@
  * new image or environment replaces it; `kit stop` pauses it and `kit down` removes it with the
  * other containers of the environment (by their labels).
  */
-import type { ContainerAppConfig, ContainerEnvValue } from "../config/schema.ts";
+import { localEnvironmentName } from "../config/environment.ts";
+import type { ContainerAppConfig, ContainerEnvValue, KitConfig } from "../config/schema.ts";
 import type { Step, StepRef } from "../engine/plan.ts";
 import { UserError } from "../errors.ts";
 import type { AppImage } from "../images/apps.ts";
@@ -108,4 +109,18 @@ export function containerAppStep(args: {
     changed: (c) => !c.reused,
     summarize: (c) => `${c.reused ? "running" : "started"} ${c.name} on 127.0.0.1:${c.hostPort}`,
   };
+}
+
+/**
+ * refuseContainerApp fails a command that acts on Helm releases (kit rollout, kit dev, kit logs)
+ * when it is named a container app, saying what the app is and where to look instead.
+ */
+export function refuseContainerApp(config: KitConfig, app: string, command: string): void {
+  if (!config.containers[app]) return;
+  throw new UserError(
+    `${command}: "${app}" is a container app (containers: in kit.config.yaml), not a Helm release; ${command} acts on apps: only.`,
+    {
+      hint: `kit up runs it and kit status shows its URL; its output: \`docker logs -f ${localEnvironmentName(config)}-${app}\`.`,
+    },
+  );
 }

@@ -7,7 +7,7 @@ import type { GateRecord } from "../gate/record.ts";
 import type { RolloutOptions, RolloutResult } from "../rollout/index.ts";
 import type { HelmClient } from "../tools/helm/client.ts";
 import type { UpgradeRequest } from "../tools/helm/index.ts";
-import { type RolloutDeps, type RolloutRequest, rolloutPlan } from "./rollout.ts";
+import { type RolloutDeps, type RolloutRequest, rolloutPlan, selectRolloutApps } from "./rollout.ts";
 import type { RolloutTarget } from "./targets.ts";
 
 const DIGEST = `sha256:${"d".repeat(64)}`;
@@ -213,5 +213,19 @@ describe("rollout plan", () => {
 
   it("refuses an unknown app naming the known ones", () => {
     expect(() => rolloutPlan(request({ apps: ["ghost"] }), fakeWorld().deps)).toThrow(/unknown app "ghost"/);
+  });
+});
+
+describe("selectRolloutApps", () => {
+  it("names a container app as one kit rollout does not act on, and an unknown app as unknown", () => {
+    const withContainer = configSchema.parse({
+      ...config,
+      containers: { "data-api": { path: "apps/data-api", image: "data-api", hostPort: 30082 } },
+    });
+    expect(selectRolloutApps(withContainer, [])).toEqual(["go-app", "node-app"]);
+    expect(() => selectRolloutApps(withContainer, ["data-api"])).toThrow(
+      /kit rollout: "data-api" is a container app \(containers: in kit.config.yaml\), not a Helm release/,
+    );
+    expect(() => selectRolloutApps(withContainer, ["nope"])).toThrow(/kit rollout: unknown app "nope"/);
   });
 });

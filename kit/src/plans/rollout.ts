@@ -14,6 +14,7 @@ import type { ChartIdentity } from "../gate/inputs.ts";
 import { GATE_RECORD_KIND, type GateRecord, kitVersion } from "../gate/record.ts";
 import type { RolloutOptions, RolloutProgress, RolloutResult, RolloutRunOptions } from "../rollout/index.ts";
 import type { HelmClient } from "../tools/helm/client.ts";
+import { refuseContainerApp } from "./container-app.ts";
 import type { RolloutTarget } from "./targets.ts";
 
 /** RolloutRequest is what `kit rollout` was asked to do. */
@@ -111,6 +112,7 @@ function stringAt(values: Record<string, unknown>, path: string[]): string {
 export function selectRolloutApps(config: KitConfig, apps: string[]): string[] {
   const known = Object.keys(config.apps);
   for (const app of apps) {
+    refuseContainerApp(config, app, "kit rollout");
     if (!known.includes(app)) {
       throw new UserError(`kit rollout: unknown app "${app}".`, {
         hint: `The apps in kit.config.yaml are: ${known.join(", ")}.`,

@@ -28,7 +28,7 @@ import type { GoBuildOptions } from "../tools/go-build.ts";
 import type { TerraformBinary, TerraformBinarySetting } from "../tools/terraform/binary.ts";
 import type { ProviderMirror } from "../tools/terraform/mirror.ts";
 import { type AppImageDeps, appImageStep, imageSourceStep } from "./app-image.ts";
-import { type ContainerAppDeps, containerAppStep } from "./container-app.ts";
+import { type ContainerAppDeps, containerAppStep, refuseContainerApp } from "./container-app.ts";
 import { environmentNames } from "./names.ts";
 import { type FindPortHolder, hostPortsStep } from "./ports-step.ts";
 import type { LocalTerraformOptions, TerraformOutputs } from "./terraform-local.ts";
@@ -113,10 +113,11 @@ export interface UpDeps extends ToolchainDeps, ReleaseDeps {
   ): Promise<void>;
 }
 
-/** selectApps validates --only against the config and returns the chosen app names. */
-export function selectApps(config: KitConfig, only: string[] | undefined): string[] {
+/** selectApps validates --only against the config and returns the chosen Helm apps (command names who asks). */
+export function selectApps(config: KitConfig, only: string[] | undefined, command = "kit up"): string[] {
   const known = Object.keys(config.apps);
   if (!only || only.length === 0) return known;
+  for (const name of only) refuseContainerApp(config, name, command);
   const unknown = only.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new UserError(

@@ -69,7 +69,7 @@ export function formatDevEvent(event: DevEvent): string {
 export async function runDev(ctx: CommandContext, appArgs: string[]): Promise<number> {
   const project = await loadProject(ctx.options);
   requireProjectFiles(project.config, project.root, project.configPath);
-  const apps = selectApps(project.config, appArgs);
+  const apps = selectApps(project.config, appArgs, "kit dev");
   const environment = openLocalEnvironment(project.environment.name, {
     command: "kit dev",
     checkout: project.root,
