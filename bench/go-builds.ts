@@ -3,8 +3,9 @@
  * seconds (user + system of go and every compiler it ran), so a change to how builds are scheduled
  * can be judged on CPU-seconds, which load does not move much, rather than on wall time, which it
  * does. Prints every build recorded in kit's cache (build.json, written by each cold build), then
- * cold-builds the tools named on the command line into a scratch cache (the module downloads stay
- * in Go's own cache, so this is compile and link time) and prints those beside their recorded runs.
+ * cold-builds the tools named on the command line into a scratch kit cache with an empty Go build
+ * cache (GOCACHE; the module downloads stay in Go's module cache, so this is compile and link time)
+ * and prints those beside their recorded runs.
  *
  * Usage: npm run bench -- go-builds [kind helm crane ...]   (no names: only the recorded builds)
  */
@@ -46,6 +47,8 @@ process.stdout.write(
 );
 process.stdout.write("| --- | --- | --- | --- | --- | --- |\n");
 const scratch = mkdtempSync(join(tmpdir(), "kit-bench-go-"));
+// An empty build cache: otherwise every package compiled before comes from it, and "cold" is a link.
+process.env.GOCACHE = join(scratch, "go-build-cache");
 try {
   for (const name of names) {
     const spec = specs[name];
