@@ -1,6 +1,6 @@
 /**
  * A real cold Go build through buildGoProgram (a small program from the Go module proxy, into a
- * scratch cache): it records its cost beside its binaries (wall and CPU seconds, for the cold-path
+ * scratch kit cache with an empty Go build cache): it records its cost beside its binaries (wall and CPU seconds, for the cold-path
  * benches), and a second call takes it from the cache without running go.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,7 +11,14 @@ import { run } from "../../src/exec/index.ts";
 import { type BuildCost, buildGoProgram, type GoBuildSpec } from "../../src/tools/go-build.ts";
 
 const cache = mkdtempSync(join(tmpdir(), "kit-go-build-"));
-afterAll(() => rmSync(cache, { recursive: true, force: true }));
+// A cold build means an empty Go build cache too: with a warm one, go only links.
+const savedGoCache = process.env.GOCACHE;
+process.env.GOCACHE = join(cache, "go-build-cache");
+afterAll(() => {
+  if (savedGoCache === undefined) delete process.env.GOCACHE;
+  else process.env.GOCACHE = savedGoCache;
+  rmSync(cache, { recursive: true, force: true });
+});
 
 const spec: GoBuildSpec = {
   name: "stringer",
