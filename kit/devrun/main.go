@@ -6,9 +6,10 @@
 // the stamp file, devrun starts the new code on the other internal port,
 // waits until it is ready, switches new connections to it and then SIGTERMs
 // the old child, which drains its in-flight requests by itself. While the old
-// child drains, devrun closes the connections to it that are idle between
-// HTTP requests (see proxy.go), so that keep-alive clients reconnect to the
-// new child at once instead of after the old child's drain delay.
+// child drains, devrun moves the connections to it that are idle between HTTP
+// requests to the new child (see proxy.go), so that keep-alive clients get the
+// new code at once instead of after the old child's drain delay, without
+// seeing their connection closed.
 package main
 
 import (

@@ -506,12 +506,14 @@ func (k *kaClient) stats() (dials int, closedAt []time.Time) {
 	return k.dials, append([]time.Time(nil), k.closedAt...)
 }
 
-// TestSwapClosesIdleKeepAlive: a keep-alive client whose connection to the
-// old child is idle at the swap gets the new code on its next request, because
-// devrun closes that connection, although the old child (like the apps during
-// DRAIN_DELAY_MS) would keep it open for 3 s. A kept-alive connection to the
-// new child is left alone, also while the old child still drains.
-func TestSwapClosesIdleKeepAlive(t *testing.T) {
+// TestSwapMovesIdleKeepAlive: a keep-alive client whose connection to the
+// old child is idle at the swap gets the new code on its next request, on the
+// same connection, because devrun moves that connection to the new child,
+// although the old child (like the apps during DRAIN_DELAY_MS) would keep it
+// open for 3 s. The client never sees it closed, so a client that does not
+// retry (Node's fetch) cannot fail a request on it. A kept-alive connection to
+// the new child is left alone, also while the old child still drains.
+func TestSwapMovesIdleKeepAlive(t *testing.T) {
 	h := startDevrun(t, "v1", "1", "DEVRUN_TEST_READY_DELAY=300ms", "DEVRUN_TEST_DRAIN_DELAY=3s")
 	h.waitServing("v1", "1")
 	url := "http://" + h.listen + "/"
@@ -557,12 +559,16 @@ func TestSwapClosesIdleKeepAlive(t *testing.T) {
 		closed = fmt.Sprintf("%d ms", closedAt[0].Sub(swapAt).Milliseconds())
 	}
 	t.Logf("keep-alive client: v2 %d ms after the status said serving generation 2, after %d v1 answers; "+
-		"its connection to v1 closed by the other side at %s (relative to that status); %d retries, %d dials",
+		"its connection closed by the other side at %s (relative to that status); %d retries, %d dials",
 		first.at.Sub(swapAt).Milliseconds(), v1s, closed, retries, dials)
 	if v1s != 0 {
 		t.Errorf("the keep-alive client got v1 %d times after the status said serving generation 2", v1s)
 	}
-	if want := fmt.Sprintf("devrun: generation 1 on :%d: closed 1 idle connection(s)", h.ports[0]); !strings.Contains(h.log(), want) {
+	if dials != 1 || len(closedAt) != 0 || retries != 0 || !first.reused {
+		t.Errorf("the client's connection was not kept: %d dials, closed %d times, %d retries, reused=%v; want 1, 0, 0, true",
+			dials, len(closedAt), retries, first.reused)
+	}
+	if want := fmt.Sprintf("devrun: generation 1 on :%d: released 1 idle connection(s)", h.ports[0]); !strings.Contains(h.log(), want) {
 		t.Errorf("log lacks %q", want)
 	}
 
@@ -579,7 +585,8 @@ func TestSwapClosesIdleKeepAlive(t *testing.T) {
 
 // TestSwapKeepsOutstandingRequest: a request outstanding on the old child at
 // the swap is not idle however long the child takes to answer: it completes
-// with the old code. Once answered, its connection is idle and devrun closes it.
+// with the old code. Once answered, its connection is idle and devrun moves it
+// to the new child.
 func TestSwapKeepsOutstandingRequest(t *testing.T) {
 	h := startDevrun(t, "v1", "1", "DEVRUN_TEST_READY_DELAY=300ms", "DEVRUN_TEST_DRAIN_DELAY=3s")
 	h.waitServing("v1", "1")
@@ -611,14 +618,16 @@ func TestSwapKeepsOutstandingRequest(t *testing.T) {
 		t.Logf("the slow request was answered %d ms after the swap", after.Milliseconds())
 	}
 	time.Sleep(idleClose + 2*idleSweep)
-	if r := ka.get(url); r.err != nil || r.body != "v2" || r.reused {
-		t.Errorf("after the slow answer and %v: %q %v reused=%v, want v2 on a new connection",
-			idleClose+2*idleSweep, r.body, r.err, r.reused)
+	if r := ka.get(url); r.err != nil || r.body != "v2" || !r.reused || r.conns != 1 {
+		t.Errorf("after the slow answer and %v: %q %v reused=%v conns=%d, want v2 on the kept-alive connection",
+			idleClose+2*idleSweep, r.body, r.err, r.reused, r.conns)
 	}
 }
 
-// TestIdleRule checks what counts as idle and that a connection closed as idle
-// drops the bytes that arrive afterwards instead of forwarding them.
+// TestIdleRule checks what counts as idle, that a connection released as idle
+// keeps its client side and sends the client's next request to a new child
+// side (dropping what the old child sends late), and that an upgraded
+// connection released as idle is closed instead.
 func TestIdleRule(t *testing.T) {
 	now := int64(time.Minute)
 	at := func(ago time.Duration, flow int64) int64 { return (now-int64(ago))<<2 | flow }
@@ -633,6 +642,7 @@ func TestIdleRule(t *testing.T) {
 		{"response delivered, quiet just under idleClose", at(idleClose-time.Millisecond, flowDown), false},
 		{"response delivered, quiet idleClose", at(idleClose, flowDown), true},
 		{"closed", stateClosed, false},
+		{"detached", stateDetached, false},
 	} {
 		if got := idle(tc.v, now); got != tc.want {
 			t.Errorf("%s: idle = %v, want %v", tc.name, got, tc.want)
@@ -641,33 +651,56 @@ func TestIdleRule(t *testing.T) {
 
 	client, clientPeer := net.Pipe()
 	upstream, childPeer := net.Pipe()
-	p := &proxyConn{client: client, upstream: upstream}
-	p.state.Store(monoNow()<<2 | flowNone)
+	upstream2, childPeer2 := net.Pipe()
+	dials := 0
+	p := newProxyConn(client, upstream, 1, func(use func(net.Conn, int)) error {
+		dials++
+		use(upstream2, 2)
+		return nil
+	})
 	done := make(chan struct{})
 	go func() { p.pipe(); close(done) }()
 	flow := func() int64 { return p.state.Load() & 3 }
-
-	go func() { _, _ = clientPeer.Write([]byte("GET / HTTP/1.1\r\n\r\n")) }()
 	buf := make([]byte, 64)
-	if _, err := childPeer.Read(buf); err != nil {
-		t.Fatal(err)
+	exchange := func(child net.Conn, request string) {
+		t.Helper()
+		go func() { _, _ = clientPeer.Write([]byte(request)) }()
+		n, err := child.Read(buf)
+		if err != nil || string(buf[:n]) != request {
+			t.Fatalf("the child read %q %v, want %q", buf[:n], err, request)
+		}
+		if f := flow(); f != flowUp {
+			t.Errorf("after a request: flow %d, want %d", f, flowUp)
+		}
+		if p.releaseIfIdle(monoNow() + int64(time.Hour)) {
+			t.Error("released with a request outstanding")
+		}
+		go func() { _, _ = child.Write([]byte("HTTP/1.1 200 OK\r\n\r\n")) }()
+		if _, err := clientPeer.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, time.Second, "response delivered", func() bool { return flow() == flowDown })
 	}
-	if f := flow(); f != flowUp {
-		t.Errorf("after a request: flow %d, want %d", f, flowUp)
+
+	exchange(childPeer, "GET / HTTP/1.1\r\n\r\n")
+	if p.releaseIfIdle(monoNow()) {
+		t.Error("released right after the response")
 	}
-	if p.closeIfIdle(monoNow() + int64(time.Hour)) {
-		t.Error("closed with a request outstanding")
+	if !p.releaseIfIdle(monoNow() + int64(idleClose)) {
+		t.Fatal("not released idleClose after the response")
 	}
-	go func() { _, _ = childPeer.Write([]byte("HTTP/1.1 200 OK\r\n\r\n")) }()
-	if _, err := clientPeer.Read(buf); err != nil {
-		t.Fatal(err)
+	if _, err := childPeer.Read(buf); err == nil {
+		t.Error("the old child side is still open after releasing as idle")
 	}
-	waitFor(t, time.Second, "response delivered", func() bool { return flow() == flowDown })
-	if p.closeIfIdle(monoNow()) {
-		t.Error("closed right after the response")
+	exchange(childPeer2, "GET /next HTTP/1.1\r\n\r\n")
+	if dials != 1 || p.currentPort() != 2 {
+		t.Errorf("after the next request: %d dials, port %d; want 1 dial, port 2", dials, p.currentPort())
 	}
-	if !p.closeIfIdle(monoNow() + int64(idleClose)) {
-		t.Fatal("not closed idleClose after the response")
+
+	// A WebSocket handshake makes it upgraded: released as idle, it is closed.
+	exchange(childPeer2, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	if !p.releaseIfIdle(monoNow() + int64(idleClose)) {
+		t.Fatal("upgraded connection not released idleClose after the response")
 	}
 	if _, ok := p.mark(flowUp); ok {
 		t.Error("mark succeeded on a connection closed as idle")
@@ -675,13 +708,30 @@ func TestIdleRule(t *testing.T) {
 	if _, err := clientPeer.Write([]byte("GET")); err == nil {
 		t.Error("client side still open after closing as idle")
 	}
-	if _, err := childPeer.Read(buf); err == nil {
+	if _, err := childPeer2.Read(buf); err == nil {
 		t.Error("child side still open after closing as idle")
 	}
 	select {
 	case <-done:
 	case <-time.After(time.Second):
 		t.Error("pipe did not end")
+	}
+}
+
+func TestAsksUpgrade(t *testing.T) {
+	for _, tc := range []struct {
+		req  string
+		want bool
+	}{
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", false},
+		{"GET /ws HTTP/1.1\r\nHost: x\r\nupgrade: websocket\r\n\r\n", true},
+		{"GET /ws HTTP/1.1\r\nUPGRADE: h2c\r\n", true},
+		{"POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n\r\nUpgrade: no", false},
+		{"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", true},
+	} {
+		if got := asksUpgrade([]byte(tc.req)); got != tc.want {
+			t.Errorf("asksUpgrade(%q) = %v, want %v", tc.req, got, tc.want)
+		}
 	}
 }
 

@@ -39,6 +39,12 @@ describe("kit dev", () => {
       Extract<DevEvent, { type: "dev-applied" }>
     >;
 
+  /** during says when a request failed: the time and kit dev's last event, to tell which change it was. */
+  const during = (): string => {
+    const last = events.at(-1);
+    return `at ${new Date().toISOString()}, after ${last ? JSON.stringify(last).slice(0, 300) : "no event"}`;
+  };
+
   /** Traffic to both apps the whole time: every request must succeed. */
   const failures: string[] = [];
   let requests = 0;
@@ -74,10 +80,10 @@ describe("kit dev", () => {
           requests++;
           try {
             const { status } = await httpText(`${env.appUrl(app)}/`);
-            if (status >= 500) failures.push(`${app}: HTTP ${status}`);
+            if (status >= 500) failures.push(`${app}: HTTP ${status} ${during()}`);
           } catch (err) {
             failures.push(
-              `${app}: ${err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err)}`,
+              `${app}: ${err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err)} ${during()}`,
             );
           }
         }
