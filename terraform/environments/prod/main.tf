@@ -68,7 +68,7 @@ module "ecr" {
   source = "../../modules/ecr"
 
   # Per environment (kit-dev/go-app, kit-prod/go-app): dev and prod may share an account.
-  repositories = toset([for app in var.apps : "${local.name}/${app}"])
+  repositories = toset([for app in setunion(var.apps, ["data-api"]) : "${local.name}/${app}"])
 }
 
 module "eks" {
@@ -236,7 +236,7 @@ module "edge" {
 
   name                      = local.name
   domain_name               = var.domain_name
-  subject_alternative_names = [for app in var.apps : "${app}.${var.domain_name}"]
+  subject_alternative_names = [for app in sort(setunion(var.apps, ["data-api"])) : "${app}.${var.domain_name}"]
   access_log_retention_days = var.log_retention_days
 }
 
@@ -261,6 +261,7 @@ module "observability" {
     "/aws/containerinsights/${local.cluster_name}/dataplane"   = 30
     "/aws/containerinsights/${local.cluster_name}/host"        = 30
     "/aws/containerinsights/${local.cluster_name}/performance" = 30
+    (local.data_api_log_group)                                 = var.log_retention_days
   }
   alarms = merge(local.app_alarms, {
     eks-failed-nodes = {
@@ -316,5 +317,5 @@ module "observability" {
       threshold           = 268435456
       comparison_operator = "LessThanThreshold"
     }
-  })
+  }, [for m in module.data_api : m.alarms]...)
 }

@@ -97,3 +97,22 @@ output "cloudtrail_bucket" {
   description = "Bucket of the account's CloudTrail files (module audit)."
   value       = module.audit.bucket
 }
+
+output "data_api_table_name" {
+  description = "DynamoDB table of data-api."
+  value       = module.data_api_table.table_name
+}
+
+output "data_api_url" {
+  description = "data-api's HTTPS URL (null until its first image digest is applied)."
+  value       = try(module.data_api[0].url, null)
+}
+
+output "data_api_ecs" {
+  description = "data-api's ECS cluster, service and task definition family, for the deploy job (null until its first digest)."
+  value = try({
+    cluster     = module.data_api[0].cluster_name
+    service     = module.data_api[0].service_name
+    task_family = module.data_api[0].task_family
+  }, null)
+}

@@ -30,3 +30,6 @@ admin_principals = { platform = "arn:aws:iam::000000000000:role/kit-platform-adm
 
 # Apps at <app>.kit.example.com (kit.config.yaml apps.<app>.url); the certificate names each of them.
 domain_name = "kit.example.com"
+
+# The hosted zone of domain_name: data-api.<domain_name> is an alias record in it.
+route53_zone_id = "Z00000000000000000000"

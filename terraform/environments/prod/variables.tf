@@ -159,3 +159,31 @@ variable "domain_name" {
   description = "DNS name the apps are served under (each app at <app>.<domain_name>): the ACM certificate names it and each app host."
   type        = string
 }
+
+variable "data_api_image_digest" {
+  description = "Digest (sha256:…) of the data-api image to run on ECS, which CI pushed and tested; null keeps the one recorded in SSM by the last deploy (none before the first: then there is no service yet)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.data_api_image_digest == null || can(regex("^sha256:[a-f0-9]{64}$", var.data_api_image_digest))
+    error_message = "data_api_image_digest must be sha256: and 64 hex digits (the digest CI pushed), not a tag."
+  }
+}
+
+variable "data_api_min_tasks" {
+  description = "Fewest data-api tasks (2+ spreads them over two zones)."
+  type        = number
+  default     = 2
+}
+
+variable "data_api_max_tasks" {
+  description = "Most data-api tasks autoscaling starts."
+  type        = number
+  default     = 6
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone of domain_name, where data-api.<domain_name> is created."
+  type        = string
+}

@@ -75,7 +75,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   namespace           = each.value.namespace
   metric_name         = each.value.metric_name
   dimensions          = each.value.dimensions
-  statistic           = each.value.statistic
+  statistic           = each.value.extended_statistic == null ? each.value.statistic : null
+  extended_statistic  = each.value.extended_statistic
   period              = each.value.period
   evaluation_periods  = each.value.evaluation_periods
   datapoints_to_alarm = each.value.datapoints_to_alarm

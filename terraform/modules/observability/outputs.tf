@@ -17,3 +17,8 @@ output "alarm_dimensions" {
   description = "Dimensions of each alarm by name (what the alarm watches)."
   value       = { for name, a in var.alarms : name => a.dimensions }
 }
+
+output "log_group_names" {
+  description = "Log group name by name, once created: pass these to writers (a reference orders them after the group)."
+  value       = { for name, g in aws_cloudwatch_log_group.this : name => g.name }
+}

@@ -38,6 +38,7 @@ variable "alarms" {
     metric_name         = string
     dimensions          = map(string)
     statistic           = optional(string, "Average")
+    extended_statistic  = optional(string) # a percentile, e.g. p99; replaces statistic
     period              = optional(number, 60)
     evaluation_periods  = optional(number, 5)
     datapoints_to_alarm = optional(number)

@@ -15,6 +15,14 @@ mock_provider "aws" {
   }
 
   # A mocked aws_iam_policy_document would return random text, which roles and policies refuse as JSON.
+  # No data-api digest recorded yet, unless a run overrides it.
+  mock_data "aws_ssm_parameters_by_path" {
+    defaults = {
+      names  = []
+      values = []
+    }
+  }
+
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -32,7 +40,7 @@ run "names_are_per_environment" {
   command = plan
 
   assert {
-    condition     = toset(keys(module.ecr.repository_arns)) == toset(["kit-${var.environment}/go-app", "kit-${var.environment}/node-app"])
+    condition     = toset(keys(module.ecr.repository_arns)) == toset(["kit-${var.environment}/go-app", "kit-${var.environment}/node-app", "kit-${var.environment}/data-api"])
     error_message = "ECR repositories must be named per environment (kit-<env>/<app>), or the second environment's apply fails in a shared account."
   }
 }
@@ -106,4 +114,58 @@ run "cloudtrail_records_the_state_buckets_object_access" {
     condition     = contains(one(module.audit.trail_data_events.data_resource).values, "arn:aws:s3:::${var.state_bucket}/")
     error_message = "The trail must record reads and writes of the state bucket (the state module's bucket has no access log of its own)."
   }
+}
+
+run "data_api_has_its_registry_and_table_before_its_first_image" {
+  command = plan
+
+  assert {
+    condition     = length(module.data_api) == 0 && module.data_api_table.table_name == "kit-${var.environment}-data-api-items"
+    error_message = "Without an image digest the first apply creates data-api's repository and table, not its service (no chicken-and-egg)."
+  }
+}
+
+run "data_api_runs_the_pushed_digest_on_ecs" {
+  command = plan
+
+  variables {
+    data_api_image_digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+
+  assert {
+    condition     = module.data_api[0].url == "https://data-api.${var.domain_name}"
+    error_message = "data-api must answer at data-api.<domain_name>."
+  }
+
+  assert {
+    condition     = length(setsubtract(["kit-${var.environment}-data-api-5xx", "kit-${var.environment}-data-api-unhealthy", "kit-${var.environment}-data-api-latency"], keys(module.observability.alarm_dimensions))) == 0
+    error_message = "data-api's alarms must be created on the environment's alarm topic."
+  }
+}
+
+run "data_api_keeps_the_digest_its_last_deploy_recorded" {
+  command = plan
+
+  override_data {
+    target = data.aws_ssm_parameters_by_path.data_api
+    values = {
+      names  = ["/kit-this-environment/data-api/image-digest"]
+      values = ["sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"]
+    }
+  }
+
+  assert {
+    condition     = length(module.data_api) == 1 && module.data_api[0].url == "https://data-api.${var.domain_name}"
+    error_message = "An apply without data_api_image_digest (kit promote's) must keep the service the last deploy recorded, not destroy it."
+  }
+}
+
+run "data_api_refuses_a_tag" {
+  command = plan
+
+  variables {
+    data_api_image_digest = "latest"
+  }
+
+  expect_failures = [var.data_api_image_digest]
 }
