@@ -95,7 +95,13 @@ describe.each(["dev", "prod"])("environment %s as a whole", (name) => {
 
 describe("environments", () => {
   it("dev and prod compose the same modules the same way (only tfvars and backend differ)", async () => {
-    for (const file of ["main.tf", "data_api.tf", "variables.tf", "outputs.tf", "tests/environment.tftest.hcl"]) {
+    for (const file of [
+      "main.tf",
+      "data_api.tf",
+      "variables.tf",
+      "outputs.tf",
+      "tests/environment.tftest.hcl",
+    ]) {
       const dev = await readFile(join(TERRAFORM_DIR, "environments/dev", file), "utf8");
       const prod = await readFile(join(TERRAFORM_DIR, "environments/prod", file), "utf8");
       expect(prod, file).toBe(dev);
