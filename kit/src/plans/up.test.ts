@@ -536,6 +536,36 @@ describe("upPlan", () => {
       expect(second.changed).not.toContain("run:data-api");
     });
 
+    it("checks every app through its host port: a release by name, 300 s after its node restarted, a container 120 s", async () => {
+      const { root, environment } = newEnvironment();
+      const world = fakeWorld();
+      const waits: string[] = [];
+      const deps = {
+        ...world.deps,
+        waitForHttpReady: async (url: string, o: { timeoutMs?: number; release?: string }) => {
+          waits.push(`${url} ${o.timeoutMs} ${o.release ?? "-"}`);
+        },
+      };
+      const first = await run(upPlan({ config: withContainer, root, environment }, deps), environment);
+      expect(first.result.ok).toBe(true);
+      expect(waits.sort()).toEqual([
+        "http://127.0.0.1:30080/readyz 120000 go-app",
+        "http://127.0.0.1:30081/readyz 120000 node-app",
+        "http://127.0.0.1:30082/readyz 120000 -",
+      ]);
+      waits.length = 0;
+      const restarted = {
+        ...deps,
+        ensureClusterOnly: async (o: Parameters<typeof deps.ensureClusterOnly>[0]) => {
+          const c = await world.deps.ensureClusterOnly(o);
+          return { ...c, cluster: { ...c.cluster, restarted: true } };
+        },
+      };
+      await run(upPlan({ config: withContainer, root, environment }, restarted), environment);
+      expect(waits.filter((w) => w.includes("300000")).length).toBe(2);
+      expect(waits).toContain("http://127.0.0.1:30082/readyz 120000 -");
+    });
+
     it("with --only data-api, brings up the container app alone; a missing Terraform output fails naming the field", async () => {
       const { root, environment } = newEnvironment();
       const world = fakeWorld();

@@ -23,15 +23,14 @@ import type { RunningAwsEmulator, StartAwsEmulatorOptions } from "../providers/a
 import type { LocalCluster, LocalClusterOptions } from "../providers/cluster/index.ts";
 import { PROJECT_LABEL } from "../providers/container/index.ts";
 import type { RunningDatabase, StartDatabaseOptions } from "../providers/database/index.ts";
-import type { PushedImage, Registry } from "../providers/registry/index.ts";
-import type { GoBuildOptions } from "../tools/go-build.ts";
-import type { TerraformBinary, TerraformBinarySetting } from "../tools/terraform/binary.ts";
-import type { ProviderMirror } from "../tools/terraform/mirror.ts";
+import type { Registry } from "../providers/registry/index.ts";
 import { type AppImageDeps, appImageStep, imageSourceStep } from "./app-image.ts";
 import { type ContainerAppDeps, containerAppStep, refuseContainerApp } from "./container-app.ts";
 import { environmentNames } from "./names.ts";
 import { type FindPortHolder, hostPortsStep } from "./ports-step.ts";
-import type { LocalTerraformOptions, TerraformOutputs } from "./terraform-local.ts";
+import { appPushStep, type PushDeps } from "./push-step.ts";
+import { readyStep, type WaitForHttpReady } from "./ready-step.ts";
+import { type LocalTerraformDeps, localTerraformSteps } from "./terraform-steps.ts";
 import { type ToolchainDeps, toolchainStep } from "./toolchain-step.ts";
 import { appReleaseStep, type ReleaseDeps } from "./up-release.ts";
 
@@ -65,7 +64,7 @@ export interface UpOptions {
  * emulator and database containers, Terraform, Helm, the host's ports and HTTP. up-deps.ts has
  * the real ones; tests pass fakes.
  */
-export interface UpDeps extends ToolchainDeps, ReleaseDeps {
+export interface UpDeps extends ToolchainDeps, ReleaseDeps, PushDeps, LocalTerraformDeps {
   /** Runs the container apps' containers. */
   containers: ContainerAppDeps;
   /** Builds on the host and reaches the kind nodes for `kit dev`'s live sync. */
@@ -80,37 +79,7 @@ export interface UpDeps extends ToolchainDeps, ReleaseDeps {
   connectLocalRegistry(registry: Registry, cluster: LocalCluster, signal?: AbortSignal): Promise<void>;
   startAwsEmulator(options: StartAwsEmulatorOptions): Promise<RunningAwsEmulator>;
   startDatabase(options: StartDatabaseOptions): Promise<RunningDatabase>;
-  /** The digest of repository:tag in the registry at hostEndpoint, or undefined. */
-  registryManifestDigest(
-    hostEndpoint: string,
-    repository: string,
-    tag: string,
-    signal?: AbortSignal,
-  ): Promise<string | undefined>;
-  pushImage(
-    registry: Registry,
-    localRef: string,
-    repository: string,
-    tag: string,
-    options: { signal?: AbortSignal; onLine?: (line: string) => void },
-  ): Promise<PushedImage>;
-  /** Whether the provider mirror already holds the pinned AWS provider. */
-  providerMirrorReady(): boolean;
-  findTerraformBinary(setting: TerraformBinarySetting): Promise<TerraformBinary | undefined>;
-  ensureProviderMirror(options: GoBuildOptions): Promise<ProviderMirror>;
-  resolveTerraformBinary(setting: TerraformBinarySetting, options: GoBuildOptions): Promise<TerraformBinary>;
-  /** The recorded outputs when the local Terraform is unchanged since its last apply against this emulator. */
-  unchangedLocalTerraform(options: LocalTerraformOptions): Promise<TerraformOutputs | undefined>;
-  applyLocalTerraform(options: LocalTerraformOptions): Promise<TerraformOutputs>;
-  waitForHttpReady(
-    url: string,
-    options: {
-      signal?: AbortSignal;
-      timeoutMs?: number;
-      onAttempt?: (message: string) => void;
-      release?: string;
-    },
-  ): Promise<void>;
+  waitForHttpReady: WaitForHttpReady;
 }
 
 /** selectApps validates --only against the config and returns the chosen Helm apps (command names who asks). */
@@ -267,63 +236,16 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
   };
   steps.push(networksStep);
 
-  const terraformOptions = (ctx: StepContext) => {
-    const envConfig = config.environments.local;
-    if (!envConfig) throw new UserError("kit.config.yaml has no `local` environment.");
-    return {
-      root,
-      project: envName,
-      dir: envConfig.terraformDir,
-      stateDir: environment.terraformDir,
-      emulator: ctx.resultOf(emulatorStep),
-      terraformBinary: config.terraform.binary,
-      passEnv: config.terraform.passEnv,
-      signal: ctx.signal,
-      onLine: (line: string) => ctx.log(line),
-    };
-  };
-  // The AWS provider is the longest build on a new machine (about an hour on 2 cores): it starts
-  // with the cluster and images, not after the emulator, and the apply waits for it.
-  const terraformToolsStep: Step<{ built: boolean; flavor: string }> = {
-    id: "terraform-tools",
-    title: "terraform and its AWS provider",
-    needs: [toolchain],
-    async check() {
-      const binary = deps.providerMirrorReady()
-        ? await deps.findTerraformBinary(config.terraform.binary)
-        : undefined;
-      return binary
-        ? { satisfied: true, value: { built: false, flavor: binary.flavor }, summary: "installed" }
-        : { satisfied: false };
-    },
-    async apply(ctx) {
-      const onLine = (line: string) => ctx.log(line);
-      const mirror = await deps.ensureProviderMirror({ signal: ctx.signal, onLine });
-      const binary = await deps.resolveTerraformBinary(config.terraform.binary, {
-        signal: ctx.signal,
-        onLine,
-      });
-      return { built: mirror.built, flavor: binary.flavor };
-    },
-    summarize: (tools) => `${tools.flavor} with hashicorp/aws${tools.built ? " (built)" : " (cached)"}`,
-  };
-  steps.push(terraformToolsStep);
-  const terraformStep: Step<TerraformOutputs> = {
-    id: "terraform",
-    title: "terraform (local env, against the emulator)",
-    needs: [toolchain, emulatorStep, terraformToolsStep],
-    async check(ctx) {
-      const outputs = await deps.unchangedLocalTerraform(terraformOptions(ctx));
-      return outputs
-        ? { satisfied: true, value: outputs, summary: "no changes since the last apply" }
-        : { satisfied: false };
-    },
-    async apply(ctx) {
-      return deps.applyLocalTerraform(terraformOptions(ctx));
-    },
-    summarize: (outputs) => `${Object.keys(outputs as object).length} output(s)`,
-  };
-  steps.push(terraformStep);
+  const { tools: terraformToolsStep, apply: terraformStep } = localTerraformSteps({
+    config,
+    root,
+    project: envName,
+    stateDir: environment.terraformDir,
+    toolchain,
+    emulator: emulatorStep,
+    deps,
+  });
+  steps.push(terraformToolsStep, terraformStep);
 
   /** The sync step of an app under devSync, when kit can sync it (kind; a Go or Node app). */
   const devSyncStepFor = (name: string, imageStep: Step<{ ref: string }>): Step<DevSyncResult> | undefined =>
@@ -360,39 +282,13 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
       : built;
     steps.push(imageStep);
 
-    const pushStep: Step<PushedImage> = {
-      id: `push:${name}`,
-      title: `${name} push`,
-      needs: [imageStep, registryStep],
-      async check(ctx) {
-        const image = ctx.resultOf(imageStep);
-        const registry = ctx.resultOf(registryStep);
-        if (!registry) return { satisfied: false };
-        const tag = image.sourceHash;
-        const digest = await deps.registryManifestDigest(registry.hostEndpoint, app.image, tag, ctx.signal);
-        return digest
-          ? {
-              satisfied: true,
-              value: { ref: `${registry.hostEndpoint}/${app.image}:${tag}`, digest },
-              summary: "already in the registry",
-            }
-          : { satisfied: false };
-      },
-      async apply(ctx) {
-        const image = ctx.resultOf(imageStep);
-        const registry = ctx.resultOf(registryStep);
-        if (!registry) {
-          throw new UserError("The existing-cluster provider has no local registry to push to.", {
-            hint: "Use cluster.provider: kind for local work, or push images to a registry your cluster can pull from.",
-          });
-        }
-        return deps.pushImage(registry, image.ref, app.image, image.sourceHash, {
-          signal: ctx.signal,
-          onLine: (l) => ctx.log(l),
-        });
-      },
-      summarize: (pushed) => `pushed ${pushed.ref}@${pushed.digest?.slice(0, 19) ?? "?"}`,
-    };
+    const pushStep = appPushStep({
+      name,
+      repository: app.image,
+      image: imageStep,
+      registry: registryStep,
+      deps,
+    });
     steps.push(pushStep);
 
     const syncStep = devSyncStepFor(name, imageStep);
@@ -419,26 +315,19 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
     });
     steps.push(releaseStep);
 
-    steps.push({
-      id: `ready:${name}`,
-      title: `${name} ready on :${app.hostPort}`,
-      needs: [releaseStep, clusterStep],
-      async apply(ctx) {
-        const url = `http://127.0.0.1:${app.hostPort}`;
+    steps.push(
+      readyStep({
+        name,
+        hostPort: app.hostPort,
+        readinessPath: app.readinessPath,
+        needs: [releaseStep, clusterStep],
         // After kit stop the node restarts and its Services route to old pod IPs until the control
         // plane catches up (up to about two minutes measured): wait longer then.
-        const restarted = ctx.resultOf(clusterStep).cluster.restarted === true;
-        await deps.waitForHttpReady(`${url}${app.readinessPath}`, {
-          signal: ctx.signal,
-          timeoutMs: restarted ? 300_000 : 120_000,
-          onAttempt: (m) => ctx.progress(m),
-          release: name,
-        });
-        ctx.output(`url:${name}`, name, url);
-        return url;
-      },
-      summarize: (url) => `${url} answers`,
-    } satisfies Step<string>);
+        timeoutMs: (ctx) => (ctx.resultOf(clusterStep).cluster.restarted === true ? 300_000 : 120_000),
+        release: name,
+        waitForHttpReady: deps.waitForHttpReady,
+      }),
+    );
   }
   for (const name of containers) {
     const app = config.containers[name];
@@ -457,22 +346,16 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
       deps: deps.containers,
     });
     steps.push(runStep);
-    steps.push({
-      id: `ready:${name}`,
-      title: `${name} ready on :${app.hostPort}`,
-      needs: [runStep],
-      async apply(ctx) {
-        const url = `http://127.0.0.1:${app.hostPort}`;
-        await deps.waitForHttpReady(`${url}${app.readinessPath}`, {
-          signal: ctx.signal,
-          timeoutMs: 120_000,
-          onAttempt: (m) => ctx.progress(m),
-        });
-        ctx.output(`url:${name}`, name, url);
-        return url;
-      },
-      summarize: (url) => `${url} answers`,
-    } satisfies Step<string>);
+    steps.push(
+      readyStep({
+        name,
+        hostPort: app.hostPort,
+        readinessPath: app.readinessPath,
+        needs: [runStep],
+        timeoutMs: 120_000,
+        waitForHttpReady: deps.waitForHttpReady,
+      }),
+    );
   }
   // Only the toolchain, the image source and the images (kit's cache, shared by every environment) go without the lock.
   const isShared = (id: string): boolean =>
