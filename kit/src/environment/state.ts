@@ -7,8 +7,9 @@
  * they are moved here once.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { writeJsonAtomic } from "../atomic-file.ts";
 import { cacheDir, environmentDir, stateDir } from "../paths.ts";
 import { EnvironmentLock, type LockSystem, SYSTEM } from "./lock.ts";
 
@@ -140,9 +141,7 @@ export async function prepareEnvironment(
   const otherProject = record.project !== options.project ? record.project : undefined;
   record.project = options.project;
   record.checkouts[options.root] = (options.now ?? new Date()).toISOString();
-  const tmp = `${env.recordFile}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(tmp, env.recordFile);
+  await writeJsonAtomic(env.recordFile, record);
   return { sharedWith, migrated, otherProject };
 }
 

@@ -5,8 +5,9 @@
  * what a passing record covers. checkGate is pure, so every refusal has a unit test.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.ts";
 import { KIT_DIR, stateDir } from "../paths.ts";
 import type { ChartIdentity } from "./inputs.ts";
 
@@ -72,8 +73,7 @@ export async function writeGateRecord(root: string, record: GateRecord, reportDi
   const stamp = record.time.replaceAll(":", "").replaceAll(".", "");
   const file = join(dir, `${stamp}-${record.environment}-${record.verdict}.json`);
   const text = `${JSON.stringify(record, null, 2)}\n`;
-  await writeFile(`${file}.tmp-${process.pid}`, text);
-  await rename(`${file}.tmp-${process.pid}`, file);
+  await writeFileAtomic(file, text);
   if (reportDir) {
     await mkdir(reportDir, { recursive: true });
     await writeFile(join(reportDir, `${record.app}-gate.json`), text);

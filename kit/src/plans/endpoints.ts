@@ -6,8 +6,9 @@
  * values file. The checkout's copy is the environment this checkout brought up last. A run that
  * did not reach every part (a failed first `kit up`) leaves the last complete document in place.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.ts";
 import type { EventSink, StepData } from "../engine/events.ts";
 import {
   COMPUTED_VALUES_DIR,
@@ -96,23 +97,16 @@ export async function readEndpoints(file: string): Promise<Endpoints | undefined
   }
 }
 
-async function writeAtomically(file: string, content: string, mode?: number): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, content, { mode });
-  await rename(tmp, file);
-}
-
 /** writeEndpoints writes a document and, into the checkout at root, each app's computed values file. */
 export async function writeEndpoints(document: Endpoints, files: { root: string; environmentFile: string }) {
   const text = `${JSON.stringify(endpointsSchema.parse(document), null, 2)}\n`;
-  await writeAtomically(files.environmentFile, text, 0o600);
+  await writeFileAtomic(files.environmentFile, text, { mode: 0o600 });
   for (const app of Object.values(document.apps)) {
     // The values may carry credentials (the database URL): readable by the user alone, as kit up's own.
     const nested = `${JSON.stringify(nestValues(app.release.values), null, 2)}\n`;
-    await writeAtomically(join(files.root, app.release.valuesFile), nested, 0o600);
+    await writeFileAtomic(join(files.root, app.release.valuesFile), nested, { mode: 0o600 });
   }
-  await writeAtomically(join(files.root, ENDPOINTS_FILE), text, 0o600);
+  await writeFileAtomic(join(files.root, ENDPOINTS_FILE), text, { mode: 0o600 });
 }
 
 /**

@@ -4,8 +4,9 @@
  * (releases.json), so `kit up` redeploys only when one of them changed, whichever checkout runs it.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { writeJsonAtomic } from "../atomic-file.ts";
 import { inputsHash } from "../hash.ts";
 
 /** ReleaseRecord is what kit wrote after the last successful install of an app. */
@@ -57,10 +58,7 @@ export function writeReleaseRecord(file: string, app: string, record: ReleaseRec
   const write = async (): Promise<void> => {
     const all = await readAll(file);
     all[app] = record;
-    await mkdir(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`);
-    await rename(tmp, file);
+    await writeJsonAtomic(file, all);
   };
   const next = (writes.get(file) ?? Promise.resolve()).then(write, write);
   writes.set(file, next);

@@ -11,8 +11,9 @@
  * empty, and says so.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, sep } from "node:path";
+import { writeJsonAtomic } from "../atomic-file.ts";
 import { UserError } from "../errors.ts";
 import { inputsHash } from "../hash.ts";
 import type { RunningAwsEmulator } from "../providers/aws/index.ts";
@@ -182,7 +183,6 @@ export async function applyLocalTerraform(options: LocalTerraformOptions): Promi
     emulatorStartedAt: emulator.startedAt,
     outputs,
   };
-  await writeFile(`${recordPath}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${recordPath}.tmp`, recordPath);
+  await writeJsonAtomic(recordPath, record);
   return outputs;
 }

@@ -11,8 +11,8 @@
  * runs and records its result.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeJsonAtomic } from "../../atomic-file.ts";
 import { inputsHash } from "../../hash.ts";
 import { cacheDir, KIT_DIR, REPO_DIR } from "../../paths.ts";
 
@@ -65,10 +65,7 @@ export function fileNodeImageMemo(path: string = nodeImageMemoFile()): NodeImage
       delete all[fingerprint];
       all[fingerprint] = ref;
       const entries = Object.entries(all).slice(-8);
-      await mkdir(dirname(path), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(Object.fromEntries(entries))}\n`);
-      await rename(tmp, path);
+      await writeJsonAtomic(path, Object.fromEntries(entries), { compact: true });
     },
   };
 }

@@ -4,8 +4,9 @@
  * Terraform: on the host with the caller's credentials for a real account, or in kit's local
  * sandbox against the emulator for a stand-in environment (one with endpointUrl).
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
+import { writeFileAtomic } from "../../atomic-file.ts";
 import type { AwsEnvironmentConfig, KitConfig } from "../../config/schema.ts";
 import { KitError } from "../../errors.ts";
 import { chartIdentity, valuesHashes } from "../../gate/inputs.ts";
@@ -109,8 +110,7 @@ export function realPromoteDeps(options: {
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${record.startedAt.replaceAll(/[:.]/g, "")}.json`);
       const text = `${JSON.stringify(record, null, 2)}\n`;
-      await writeFile(`${file}.tmp-${process.pid}`, text);
-      await rename(`${file}.tmp-${process.pid}`, file);
+      await writeFileAtomic(file, text);
       await mkdir(reportDir, { recursive: true });
       await writeFile(join(reportDir, `promotion-${environment}.json`), text);
       return file;

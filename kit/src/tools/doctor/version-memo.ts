@@ -7,8 +7,9 @@
  * commands.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, realpath, rename, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { realpath, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { writeJsonAtomic } from "../../atomic-file.ts";
 import { cacheDir } from "../../paths.ts";
 
 /** VersionMemo maps a binary's key to the version output it printed. */
@@ -103,10 +104,7 @@ export function fileVersionMemo(path: string = versionMemoFile()): VersionMemo &
     },
     async save() {
       if (!dirty) return;
-      await mkdir(dirname(path), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(memo.entries)}\n`);
-      await rename(tmp, path);
+      await writeJsonAtomic(path, memo.entries, { compact: true });
       dirty = false;
     },
   };

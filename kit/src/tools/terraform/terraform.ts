@@ -6,8 +6,9 @@
  * override, and an environment built from nothing. `kit up` and `kit promote` both use it.
  */
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { writeJsonAtomic } from "../../atomic-file.ts";
 import { CancelledError, UserError, wrapError } from "../../errors.ts";
 import { ensureBaseImage } from "../../images/base.ts";
 import {
@@ -286,8 +287,7 @@ export async function sandboxedTerraform(options: SandboxedTerraformOptions): Pr
         const names = endpointNamesFromSchema(schema);
         if (names.length > 0) {
           endpointNames = names;
-          await writeFile(`${namesCache}.tmp-${process.pid}`, JSON.stringify(names));
-          await rename(`${namesCache}.tmp-${process.pid}`, namesCache);
+          await writeJsonAtomic(namesCache, names, { compact: true });
         }
       }
       await writeEmulatorFiles();
