@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { FakeExecer } from "../../exec/execer.ts";
 import { qualify } from "../../images/node/index.ts";
 import { localRegistryHostingData, registryHostsToml } from "../registry/index.ts";
-import { KIND_CONFIG_TEMPLATE, kindEnv, renderKindConfig } from "./kind.ts";
+import { KIND_CONFIG_TEMPLATE, KindCluster, kindEnv, renderKindConfig } from "./kind.ts";
 
 describe("renderKindConfig", () => {
   const template = readFileSync(KIND_CONFIG_TEMPLATE, "utf8");
@@ -68,5 +69,50 @@ describe("kindEnv", () => {
   it("runs kind with KIND_EXPERIMENTAL_DOCKER_NETWORK when a network is set, and without it otherwise", () => {
     expect(kindEnv("kt-net")).toEqual({ KIND_EXPERIMENTAL_DOCKER_NETWORK: "kt-net" });
     expect(kindEnv(undefined)).toBeUndefined();
+  });
+});
+
+describe("KindCluster through a fake docker and kind", () => {
+  const ps = "docker ps -a --filter label=io.x-k8s.kind.cluster=dev";
+
+  it("knows a cluster by its nodes' Docker label, without running kind", async () => {
+    const execer = new FakeExecer().on(ps, { stdout: "dev-control-plane\tpaused\tkit.local/kind-node:1\n" });
+    const cluster = new KindCluster({
+      name: "dev",
+      kindBinary: "/bin/kind",
+      kubeconfigPath: "/tmp/x/kubeconfig",
+      execer,
+    });
+    expect(await cluster.nodeContainers()).toEqual([
+      { name: "dev-control-plane", state: "paused", image: "kit.local/kind-node:1" },
+    ]);
+    expect(await cluster.exists()).toBe(true);
+    expect(execer.commands().every((c) => c.startsWith("docker ps"))).toBe(true);
+  });
+
+  it("deletes an existing cluster with kind on its network, and does nothing for a missing one", async () => {
+    const execer = new FakeExecer().on(ps, { stdout: "" }).on("/bin/kind delete cluster");
+    const options = {
+      name: "dev",
+      kindBinary: "/bin/kind",
+      kubeconfigPath: "/tmp/kit-kind-test/kubeconfig",
+      network: "kit-dev",
+      execer,
+    };
+    await new KindCluster(options).delete();
+    expect(execer.commands().filter((c) => c.includes("kind delete"))).toEqual([]);
+
+    execer.on(ps, { stdout: "dev-control-plane\trunning\tkit.local/kind-node:1\n" });
+    await new KindCluster(options).delete();
+    const deleted = execer.calls.find((c) => c.command.includes("kind delete"));
+    expect(deleted?.args).toEqual([
+      "delete",
+      "cluster",
+      "--name",
+      "dev",
+      "--kubeconfig",
+      "/tmp/kit-kind-test/kubeconfig",
+    ]);
+    expect(deleted?.options.env).toEqual({ KIND_EXPERIMENTAL_DOCKER_NETWORK: "kit-dev" });
   });
 });

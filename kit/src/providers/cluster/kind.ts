@@ -10,11 +10,11 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { KitError } from "../../errors.ts";
-import { run } from "../../exec/index.ts";
+import { type Execer, realExecer } from "../../exec/execer.ts";
 import { KIND_DIR } from "../../images/node/parts.ts";
 import { environmentDir } from "../../paths.ts";
 import { ensureGoTool } from "../../tools/catalog.ts";
-import { docker } from "../../tools/docker.ts";
+import { createDockerCli, type DockerCli, dockerCli } from "../../tools/docker.ts";
 import { listNodes, waitForClusterDns, waitForReadyNodes } from "./kube.ts";
 import type { ClusterProvider, ClusterRef, EnsureOptions, EnsureResult, NodeState } from "./types.ts";
 
@@ -50,6 +50,8 @@ export interface KindClusterOptions {
    */
   network?: string;
   env?: NodeJS.ProcessEnv;
+  /** Runs kind and docker; default the real processes (unit tests pass a FakeExecer). */
+  execer?: Execer;
 }
 
 /** KIND_CONFIG_TEMPLATE is the kind config every kit cluster starts from. */
@@ -98,9 +100,13 @@ export class KindCluster implements ClusterProvider {
   readonly name: string;
   private readonly options: KindClusterOptions;
   private readonly kubeconfigPath: string;
+  private readonly execer: Execer;
+  private readonly docker: DockerCli["docker"];
 
   constructor(options: KindClusterOptions = {}) {
     this.options = options;
+    this.execer = options.execer ?? realExecer;
+    this.docker = options.execer ? createDockerCli(options.execer).docker : dockerCli.docker;
     this.name = options.name ?? "kit";
     this.kubeconfigPath =
       options.kubeconfigPath ?? join(environmentDir(this.name, options.env), "kubeconfig");
@@ -116,7 +122,7 @@ export class KindCluster implements ClusterProvider {
   }
 
   private async kindRun(args: string[], options: EnsureOptions & { timeoutMs?: number } = {}) {
-    return run(await this.kindBin(options.signal), args, {
+    return this.execer.run(await this.kindBin(options.signal), args, {
       env: kindEnv(this.options.network),
       signal: options.signal,
       onLine: options.onLine,
@@ -136,7 +142,7 @@ export class KindCluster implements ClusterProvider {
 
   /** nodeContainers returns the Docker containers of this cluster's nodes with their state. */
   async nodeContainers(signal?: AbortSignal): Promise<{ name: string; state: string; image: string }[]> {
-    const out = await docker(
+    const out = await this.docker(
       [
         "ps",
         "-a",
@@ -179,11 +185,11 @@ export class KindCluster implements ClusterProvider {
         if (c.state === "paused") {
           // kit stop pauses the nodes: they resume as they were, pods and all.
           options.onLine?.(`resuming paused kind node ${c.name}`);
-          await docker(["unpause", c.name], { signal: options.signal });
+          await this.docker(["unpause", c.name], { signal: options.signal });
           continue;
         }
         options.onLine?.(`starting stopped kind node ${c.name}`);
-        await docker(["start", c.name], { signal: options.signal });
+        await this.docker(["start", c.name], { signal: options.signal });
         restarted = true;
       }
       nodeImage = containers[0]?.image;
