@@ -10,6 +10,7 @@ import { CancelledError, ExternalToolError, errorMessage, UserError } from "../e
 import { run, which } from "../exec/index.ts";
 import { binDir } from "../paths.ts";
 import { ensureGoTool } from "../tools/catalog.ts";
+import { done, notYet, WaitTimeoutError, waitUntil } from "../wait.ts";
 import { type Analysis, analyze, type SloSettings } from "./analyze/index.ts";
 import { type ProbeHandle, type ProbeSettings, type ProbeStats, startProbe } from "./probe/index.ts";
 import { buildReport, type RolloutReport } from "./report/index.ts";
@@ -117,20 +118,35 @@ function helmArgs(options: RolloutOptions): string[] {
   return args;
 }
 
-/** waitForOldPodsGone waits until every pod that began terminating has exited or been deleted. */
+/** podsStillTerminating counts the pods that began terminating and have neither exited nor gone. */
+export function podsStillTerminating(timeline: readonly TimelineEvent[]): number {
+  const terminating = new Set(timeline.filter((e) => e.kind === "pod-terminating").map((e) => e.pod));
+  for (const e of timeline) if (e.kind === "pod-deleted") terminating.delete(e.pod);
+  return terminating.size;
+}
+
+/**
+ * waitForOldPodsGone waits until every pod that began terminating has exited or been deleted; false
+ * when the limit passes or the run is cancelled first (the caller decides what that means).
+ */
 async function waitForOldPodsGone(
   timeline: readonly TimelineEvent[],
   limitMs: number,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline && !signal?.aborted) {
-    const terminating = new Set(timeline.filter((e) => e.kind === "pod-terminating").map((e) => e.pod));
-    for (const e of timeline) if (e.kind === "pod-deleted") terminating.delete(e.pod);
-    if (terminating.size === 0) return true;
-    await sleep(250);
-  }
-  return false;
+  return waitUntil({
+    what: "the old pods to exit",
+    timeoutMs: limitMs,
+    intervalMs: 250,
+    signal,
+    check: async () => {
+      const left = podsStillTerminating(timeline);
+      return left === 0 ? done(true) : notYet(`${left} pod(s) still terminating`);
+    },
+  }).catch((err: unknown) => {
+    if (err instanceof WaitTimeoutError || err instanceof CancelledError) return false;
+    throw err;
+  });
 }
 
 /**
