@@ -58,59 +58,109 @@ export interface LocalCluster {
   kubectl?: string;
 }
 
+/**
+ * LocalClusterKind is what differs between the cluster providers, in one place: kind brings its
+ * own node image and local registry and deletes what it made; an existing cluster has neither and
+ * kit never deletes it.
+ */
+interface LocalClusterKind {
+  /** provider returns the provider object for the options, without touching anything. */
+  provider(
+    options: Omit<LocalClusterOptions, "source"> & { nodeImage?: string | Promise<string> },
+  ): ClusterProvider;
+  registry(options: LocalClusterOptions): Promise<Registry | undefined>;
+  ensure(options: LocalClusterOptions): Promise<LocalCluster>;
+  delete(options: DeleteLocalClusterOptions): Promise<void>;
+}
+
+type DeleteLocalClusterOptions = Pick<
+  LocalClusterOptions,
+  "provider" | "name" | "kubeconfigPath" | "registryName" | "env" | "signal"
+> & { keepRegistry?: boolean };
+
+const progressOf = (options: LocalClusterOptions) => ({
+  signal: options.signal,
+  onLine: options.onLine,
+  env: options.env,
+});
+
+const KINDS: Record<"kind" | "existing", LocalClusterKind> = {
+  kind: {
+    provider: (options) =>
+      new KindCluster({
+        name: options.name,
+        nodeImage: options.nodeImage,
+        kubeconfigPath: options.kubeconfigPath,
+        workers: options.workers,
+        portMappings: options.portMappings,
+        env: options.env,
+      }),
+    registry: (options) =>
+      ensureRegistry({
+        ...progressOf(options),
+        source: options.source,
+        name: options.registryName,
+        hostPort: options.registryHostPort,
+        labels: options.registryLabels,
+      }),
+    async ensure(options) {
+      const progress = progressOf(options);
+      const kubernetesVersion = options.kubernetesVersion ?? loadVersions().kubernetes;
+      // Naming the node image checks its build caches; a reused cluster's own checks overlap it.
+      const nodeImage = ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
+      const provider = KINDS.kind.provider({ ...options, nodeImage: nodeImage.then((image) => image.ref) });
+      const cluster = await provider.ensure(progress);
+      // In build mode kubectl was just built with the node image; upstream builds it on first use.
+      const kubectl =
+        options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
+      return { provider, cluster, nodeImage: await nodeImage, kubectl };
+    },
+    async delete(options) {
+      await new KindCluster({
+        name: options.name,
+        kubeconfigPath: options.kubeconfigPath,
+        env: options.env,
+      }).delete(options.signal);
+      if (!options.keepRegistry) await deleteRegistry(options.registryName, options.signal);
+    },
+  },
+  existing: {
+    provider: (options) =>
+      new ExistingCluster({
+        kubeconfigPath: options.kubeconfigPath,
+        context: options.context,
+        env: options.env,
+      }),
+    registry: async () => undefined,
+    async ensure(options) {
+      const provider = KINDS.existing.provider(options);
+      return { provider, cluster: await provider.ensure(progressOf(options)) };
+    },
+    delete: async () => undefined,
+  },
+};
+
+const kindOf = (options: { provider?: "kind" | "existing" }): LocalClusterKind =>
+  KINDS[options.provider ?? "kind"];
+
 /** clusterProvider returns the provider object for the options, without touching anything. */
 export function clusterProvider(
   options: Omit<LocalClusterOptions, "source"> & { nodeImage?: string | Promise<string> },
 ): ClusterProvider {
-  if (options.provider === "existing") {
-    return new ExistingCluster({
-      kubeconfigPath: options.kubeconfigPath,
-      context: options.context,
-      env: options.env,
-    });
-  }
-  return new KindCluster({
-    name: options.name,
-    nodeImage: options.nodeImage,
-    kubeconfigPath: options.kubeconfigPath,
-    workers: options.workers,
-    portMappings: options.portMappings,
-    env: options.env,
-  });
+  return kindOf(options).provider(options);
 }
 
 /**
  * ensureLocalRegistry starts (or reuses) the local registry. It needs nothing of the cluster, so
  * `kit up` pushes images while kind is still creating it; an existing cluster has no local registry.
  */
-export async function ensureLocalRegistry(options: LocalClusterOptions): Promise<Registry | undefined> {
-  if (options.provider === "existing") return undefined;
-  return ensureRegistry({
-    signal: options.signal,
-    onLine: options.onLine,
-    env: options.env,
-    source: options.source,
-    name: options.registryName,
-    hostPort: options.registryHostPort,
-    labels: options.registryLabels,
-  });
+export function ensureLocalRegistry(options: LocalClusterOptions): Promise<Registry | undefined> {
+  return kindOf(options).registry(options);
 }
 
-/** ensureClusterOnly makes (or reuses) the cluster and its node image, without the registry. */
-export async function ensureClusterOnly(options: LocalClusterOptions): Promise<LocalCluster> {
-  const progress = { signal: options.signal, onLine: options.onLine, env: options.env };
-  if (options.provider === "existing") {
-    const provider = clusterProvider(options);
-    return { provider, cluster: await provider.ensure(progress) };
-  }
-  const kubernetesVersion = options.kubernetesVersion ?? loadVersions().kubernetes;
-  // Naming the node image checks its build caches; a reused cluster's own checks overlap it.
-  const nodeImage = ensureNodeImage({ ...progress, source: options.source, kubernetesVersion });
-  const provider = clusterProvider({ ...options, nodeImage: nodeImage.then((image) => image.ref) });
-  const cluster = await provider.ensure(progress);
-  // In build mode kubectl was just built with the node image; upstream builds it on first use.
-  const kubectl = options.source === "build" ? await ensureKubectl(kubernetesVersion, progress) : undefined;
-  return { provider, cluster, nodeImage: await nodeImage, kubectl };
+/** ensureClusterOnly makes (or reuses) the cluster and, for kind, its node image; not the registry. */
+export function ensureClusterOnly(options: LocalClusterOptions): Promise<LocalCluster> {
+  return kindOf(options).ensure(options);
 }
 
 /** connectLocalRegistry lets the cluster's nodes pull from the registry (see connectRegistry). */
@@ -134,20 +184,7 @@ export async function ensureLocalCluster(options: LocalClusterOptions): Promise<
   return { ...local, registry };
 }
 
-/** deleteLocalCluster deletes the kind cluster and (unless keepRegistry) the registry container. */
-export async function deleteLocalCluster(
-  options: Pick<
-    LocalClusterOptions,
-    "provider" | "name" | "kubeconfigPath" | "registryName" | "env" | "signal"
-  > & {
-    keepRegistry?: boolean;
-  },
-): Promise<void> {
-  if (options.provider === "existing") return;
-  await new KindCluster({
-    name: options.name,
-    kubeconfigPath: options.kubeconfigPath,
-    env: options.env,
-  }).delete(options.signal);
-  if (!options.keepRegistry) await deleteRegistry(options.registryName, options.signal);
+/** deleteLocalCluster deletes the kind cluster and (unless keepRegistry) the registry container; an existing cluster is left alone. */
+export function deleteLocalCluster(options: DeleteLocalClusterOptions): Promise<void> {
+  return kindOf(options).delete(options);
 }
