@@ -126,6 +126,39 @@ describe("analyze on recorded rollouts", () => {
     });
   }
 
+  it("never says a pod exits at once on SIGTERM when it kept serving after SIGTERM and exited 0", () => {
+    // The exits-on-sigterm recording, changed so the old pod answers requests for 15 s after its
+    // SIGTERM and then exits 0: the streams it cut are still failures, but not of that cause.
+    const recording = fixture("exits-on-sigterm");
+    expect(analyze(recording).failures[0]?.class).toBe("exits-on-sigterm");
+    const sigtermAt =
+      recording.timeline.find((e) => e.kind === "pod-terminating" && e.pod === OLD_POD)?.time ?? 0;
+    const exitAt = sigtermAt + 15_000;
+    const served = Array.from({ length: 28 }, (_, i) => ({
+      id: 900_000 + i,
+      kind: "http-fresh" as const,
+      worker: 0,
+      start: sigtermAt + 500 * (i + 1) - 5,
+      end: sigtermAt + 500 * (i + 1),
+      outcome: "ok" as const,
+      status: 200,
+      pod: OLD_POD,
+    }));
+    const drained: RolloutRecording = {
+      ...recording,
+      timeline: recording.timeline.map((e) =>
+        e.pod === OLD_POD && (e.kind === "container-terminated" || e.kind === "pod-deleted")
+          ? { ...e, time: exitAt, exitCode: e.kind === "container-terminated" ? 0 : e.exitCode }
+          : e,
+      ),
+      records: [...recording.records, ...served],
+    };
+    const analysis = analyze(drained);
+    expect(analysis.ok).toBe(false);
+    expect(analysis.failures.map((f) => f.class)).not.toContain("exits-on-sigterm");
+    expect(analysis.failures.map((f) => f.cause).join("\n")).not.toMatch(/exits at once/);
+  });
+
   it("blames the missing readiness probe for 503s from a pod still warming up after it joined the endpoints", () => {
     // The recording of a pod without a readiness probe, with its failures turned into what an app
     // in its warm-up answers (WARMUP_MS): HTTP 503 from the new pod, just after it became ready.

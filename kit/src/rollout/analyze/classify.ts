@@ -277,11 +277,31 @@ export const RULES: readonly Rule[] = [
   unexplained,
 ];
 
-/** classify finds the evidence behind a failed record: the first rule that matches. */
+/**
+ * contradiction says why evidence cannot stand when a fact about its pod disproves the cause it
+ * would print, or undefined. "Exits at once on SIGTERM" cannot be said of a pod that kept serving
+ * past the graceful-drain window after SIGTERM and exited 0: whatever cut the connection, the app
+ * drained.
+ */
+export function contradiction(evidence: RecordEvidence, context: ClassifyContext): string | undefined {
+  if (evidence.class !== "exits-on-sigterm" || evidence.pod === undefined) return undefined;
+  const pod = context.pods.get(evidence.pod);
+  if (pod?.terminatingAt === undefined || pod.servedOkUntil === undefined || pod.exitCode !== 0)
+    return undefined;
+  const served = pod.servedOkUntil - pod.terminatingAt;
+  return served >= GRACEFUL_DRAIN_MS
+    ? `pod ${pod.name} kept serving ${(served / 1000).toFixed(1)} s after SIGTERM and exited 0`
+    : undefined;
+}
+
+/**
+ * classify finds the evidence behind a failed record: the first rule that matches and that no fact
+ * contradicts.
+ */
 export function classify(record: TrafficRecord, context: ClassifyContext): RecordEvidence {
   for (const rule of RULES) {
     const evidence = rule.matches(record, context);
-    if (evidence) return evidence;
+    if (evidence && contradiction(evidence, context) === undefined) return evidence;
   }
   return unexplainedEvidence(record);
 }

@@ -18,6 +18,8 @@ export interface PodFacts extends PodLifecycle {
   /** Streams and WebSockets it closed with their final event, and those it cut. */
   gracefulCloses: number;
   abruptCloses: number;
+  /** When the last request it answered successfully ended (any probe kind), if it answered one. */
+  servedOkUntil?: number;
 }
 
 /** isStreamKind says whether a probe kind holds a connection open (SSE or WebSocket). */
@@ -53,9 +55,12 @@ export function podFacts(
     });
   }
   for (const record of records) {
-    if (!isStreamKind(record.kind) || record.pod === undefined) continue;
+    if (record.pod === undefined) continue;
     const pod = facts.get(record.pod);
     if (!pod) continue;
+    if (record.outcome === "ok" || record.outcome === "graceful")
+      pod.servedOkUntil = Math.max(pod.servedOkUntil ?? record.end, record.end);
+    if (!isStreamKind(record.kind)) continue;
     if (record.outcome === "graceful") pod.gracefulCloses++;
     if (record.outcome === "abrupt") pod.abruptCloses++;
   }
