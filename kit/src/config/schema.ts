@@ -167,6 +167,8 @@ const sloSchema = z.strictObject({
   maxAbruptWebSocketCloses: z.number().int().min(0).default(0),
   requireSlowRequestsComplete: z.boolean().default(true),
   maxReconnectMs: z.number().int().positive().default(2000),
+  /** Fail on a pod shutdown that would lose traffic under other timing, not only report it. */
+  failOnLatentRisks: z.boolean().default(false),
 });
 
 const probeSchema = z.strictObject({

@@ -126,6 +126,52 @@ describe("analyze on recorded rollouts", () => {
     });
   }
 
+  describe("latent risks: a pod's shutdown that loses traffic under other timing", () => {
+    /** The clean recording with the old pod's exit changed: after ms, with code. */
+    const exiting = (ms: number, exitCode: number, preStop = false): RolloutRecording => {
+      const recording = fixture("clean");
+      const sigtermAt =
+        recording.timeline.find((e) => e.kind === "pod-terminating" && e.pod === OLD_POD)?.time ?? 0;
+      return {
+        ...recording,
+        timeline: recording.timeline.map((e) => {
+          if (e.pod !== OLD_POD) return e;
+          if (e.kind === "container-terminated") return { ...e, time: sigtermAt + ms, exitCode };
+          if (e.kind === "pod-deleted") return { ...e, time: sigtermAt + ms };
+          if (e.kind === "pod-created") return { ...e, hasPreStop: preStop };
+          return e;
+        }),
+      };
+    };
+
+    it("reports none for the correct rollout", () => {
+      expect(analyze(fixture("clean")).risks).toEqual([]);
+    });
+
+    it("reports a pod that died of SIGTERM though no request was in flight, and passes unless the SLO says fail", () => {
+      const recording = exiting(1700, 143);
+      const analysis = analyze(recording);
+      expect(analysis.ok).toBe(true);
+      expect(analysis.risks.map((r) => [r.rule, r.pod])).toEqual([["no-sigterm-handler", OLD_POD]]);
+      expect(analysis.risks[0]?.detail).toMatch(/no SIGTERM handler/);
+      const strict = analyze(recording, { slo: { failOnLatentRisks: true } });
+      expect(strict.ok).toBe(false);
+      expect(strict.slos.find((s) => s.id === "no-latent-risks")).toMatchObject({ ok: false, observed: 1 });
+    });
+
+    it("reports a pod that exited at once without a preStop hook, and not one with a hook", () => {
+      expect(analyze(exiting(200, 0)).risks.map((r) => r.rule)).toEqual(["exits-at-once"]);
+      expect(analyze(exiting(200, 0, true)).risks).toEqual([]);
+    });
+
+    it("reports a pod killed at the end of its grace period, and leaves out what already failed the run", () => {
+      expect(analyze(exiting(10_000, 137)).risks.map((r) => r.rule)).toEqual(["killed-at-grace"]);
+      const failed = analyze(fixture("grace-too-short"));
+      expect(failed.failures.map((f) => f.class)).toContain("grace-too-short");
+      expect(failed.risks.filter((r) => r.rule === "killed-at-grace")).toEqual([]);
+    });
+  });
+
   it("never says a pod exits at once on SIGTERM when it kept serving after SIGTERM and exited 0", () => {
     // The exits-on-sigterm recording, changed so the old pod answers requests for 15 s after its
     // SIGTERM and then exits 0: the streams it cut are still failures, but not of that cause.

@@ -70,7 +70,15 @@ describe("probe against real loopback servers", () => {
       slowRequests: 1,
       slowRequestMs: 300,
     });
-    await sleep(1500);
+    // At least 1.5 s, and until each kind has done its part: on a loaded machine (a CI run beside
+    // it) the traffic takes longer than it does alone.
+    const started = Date.now();
+    const enough = () =>
+      Date.now() - started >= 1500 &&
+      probe.stats["http-reused"].ok > 50 &&
+      probe.stats["http-fresh"].ok > 0 &&
+      probe.stats.slow.ok > 0;
+    while (!enough() && Date.now() - started < 15_000) await sleep(100);
     const records = await probe.stop();
     for (const kind of ["http-reused", "http-fresh", "slow"] as const) {
       const rs = ofKind(records, kind);

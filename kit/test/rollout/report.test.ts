@@ -37,6 +37,26 @@ describe("rollout reports", () => {
     expect(renderJUnit(report("clean"))).not.toContain("<failure");
   });
 
+  it("shows latent risks in the summary, the HTML page and the JUnit output, without failing the run", () => {
+    const recording = JSON.parse(
+      readFileSync(new URL("fixtures/clean.json", import.meta.url), "utf8"),
+    ) as RolloutRecording;
+    const sigtermAt = recording.timeline.find((e) => e.kind === "pod-terminating")?.time ?? 0;
+    recording.timeline = recording.timeline.map((e) =>
+      e.kind === "container-terminated" ? { ...e, time: sigtermAt + 900, exitCode: 143 } : e,
+    );
+    const risky = buildReport(recording, analyze(recording), { release: "app" });
+    expect(risky.ok).toBe(true);
+    expect(renderSummary(risky)).toMatch(
+      /Latent risks \(no traffic lost to them in this run\):\n {2}no-sigterm-handler: pod /,
+    );
+    expect(renderHtml(risky)).toContain("<h2>Latent risks</h2>");
+    const junit = renderJUnit(risky);
+    expect(junit).not.toContain("<failure");
+    expect(junit).toMatch(/<system-out>latent risk no-sigterm-handler: pod .*exit 143/);
+    expect(renderSummary(report("clean"))).not.toContain("Latent risks");
+  });
+
   it("writes JSON without the raw records unless asked", () => {
     const r = report("clean");
     const compact = JSON.parse(renderJson(r)) as { ok: boolean; recordCount: number; records?: unknown };

@@ -10,6 +10,7 @@ import { podFacts } from "./facts.ts";
 import { FailureGroups } from "./failures.ts";
 import { podLifecycles, readyIntervals } from "./pods.ts";
 import { findReconnects } from "./reconnects.ts";
+import { latentRisks } from "./risks.ts";
 import { DEFAULT_SLO, progressSlo, readyPodSlo, rolloutObservedSlo, trafficSlos } from "./slos.ts";
 import { type LatencyStats, latencyStats } from "./stats.ts";
 import { tallyTraffic } from "./traffic.ts";
@@ -19,6 +20,7 @@ import { DEFAULT_TOLERANCE_MS } from "./windows.ts";
 export { describeRecord } from "./causes.ts";
 export type { Evidence, RecordEvidence } from "./evidence.ts";
 export { type PodLifecycle, podLifecycles, type ReadyInterval, readyIntervals } from "./pods.ts";
+export type { LatentRisk } from "./risks.ts";
 export { DEFAULT_SLO } from "./slos.ts";
 export { type LatencyStats, latencyStats, percentile } from "./stats.ts";
 export type {
@@ -110,10 +112,23 @@ export function analyze(recording: RolloutRecording, options: AnalyzeOptions = {
     );
   }
 
+  const failures = groups.sorted();
+  const risks = latentRisks(context.pods.values(), { startedAt, endedAt }, failures);
+  if (slo.failOnLatentRisks) {
+    sloResults.push({
+      id: "no-latent-risks",
+      title: "No latent risks",
+      ok: risks.length === 0,
+      observed: risks.length,
+      limit: 0,
+      detail: risks.length === 0 ? "every pod shut down safely" : risks.map((r) => r.rule).join(", "),
+    });
+  }
+
   return {
     ok: sloResults.every((s) => s.ok),
     slos: sloResults,
-    failures: groups.sorted(),
+    failures,
     totals: tally.totals,
     latency,
     reconnects: {
@@ -124,6 +139,7 @@ export function analyze(recording: RolloutRecording, options: AnalyzeOptions = {
     pods: [...lifecycles.values()].sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0)),
     noReadyIntervals: noReady,
     buckets: bucketize(records, intervals, startedAt, endedAt),
+    risks,
     warnings,
     startedAt,
     endedAt,

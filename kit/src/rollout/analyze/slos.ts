@@ -13,6 +13,7 @@ export const DEFAULT_SLO: SloSettings = {
   maxAbruptWebSocketCloses: 0,
   requireSlowRequestsComplete: true,
   maxReconnectMs: 2000,
+  failOnLatentRisks: false,
 };
 
 /** trafficSlos judges what the probe saw: failed requests, abrupt closes, slow requests, reconnects. */

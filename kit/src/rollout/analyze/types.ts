@@ -1,6 +1,7 @@
 /** The shapes analyze() takes and returns. */
 import type { Outcome, ProbeKind } from "../types.ts";
 import type { PodLifecycle, ReadyInterval } from "./pods.ts";
+import type { LatentRisk } from "./risks.ts";
 import type { LatencyStats } from "./stats.ts";
 
 /** SloSettings are the limits a rollout must hold (kit.config.yaml `rollout.slo`). */
@@ -10,6 +11,8 @@ export interface SloSettings {
   maxAbruptWebSocketCloses: number;
   requireSlowRequestsComplete: boolean;
   maxReconnectMs: number;
+  /** Fail the run on a latent risk (risks.ts) as well, not only report it. */
+  failOnLatentRisks: boolean;
 }
 
 /** AnalyzeOptions tune the analysis. */
@@ -114,6 +117,8 @@ export interface Analysis {
   pods: PodLifecycle[];
   noReadyIntervals: ReadyInterval[];
   buckets: SecondBucket[];
+  /** Pod shutdowns that lose traffic under other timing, though this run lost none to them. */
+  risks: LatentRisk[];
   warnings: string[];
   startedAt: number;
   endedAt: number;

@@ -176,6 +176,7 @@ ${timelineSvg(report)}
 ${sloRows}</table>
 <h2>Failures by likely cause</h2>
 ${analysis.failures.length === 0 ? "<p>None.</p>" : `<table><tr><th>class</th><th>count</th><th>kinds</th><th>when</th><th>cause</th></tr>\n${failureRows}</table>`}
+${analysis.risks.length === 0 ? "" : `<h2>Latent risks</h2>\n<table><tr><th>risk</th><th>pod</th><th>detail</th></tr>\n${analysis.risks.map((r) => `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.pod)}</td><td>${esc(r.detail)}</td></tr>`).join("\n")}</table>`}
 <h2>Summary</h2>
 <pre>${esc(renderSummary(report))}</pre>
 <h2>Timeline</h2>

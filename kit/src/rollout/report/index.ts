@@ -40,6 +40,11 @@ export function renderJUnit(report: RolloutReport, suiteName = "kit rollout"): s
     `<testsuites name="${xml(suiteName)}" tests="${analysis.slos.length}" failures="${failed}" time="${seconds}">`,
     `  <testsuite name="${xml(suiteName)}" tests="${analysis.slos.length}" failures="${failed}" errors="0" time="${seconds}" timestamp="${new Date(report.startedAt).toISOString()}">`,
     ...cases,
+    ...(analysis.risks.length === 0
+      ? []
+      : [
+          `    <system-out>${xml(analysis.risks.map((r) => `latent risk ${r.rule}: ${r.detail}`).join("\n"))}</system-out>`,
+        ]),
     "  </testsuite>",
     "</testsuites>",
     "",

@@ -44,6 +44,10 @@ export function renderSummary(report: RolloutReport): string {
       lines.push(`    ${f.cause}`);
     }
   }
+  if (analysis.risks.length > 0) {
+    lines.push("", "Latent risks (no traffic lost to them in this run):");
+    for (const r of analysis.risks) lines.push(`  ${r.rule}: ${r.detail}`);
+  }
   lines.push("", "Traffic:");
   lines.push(
     formatTable(
