@@ -3,8 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../errors.ts";
+import { FakeExecer } from "../../exec/execer.ts";
 import { assertRunsInSandbox } from "./binary.ts";
-import { sandboxNetworkArgs, sandboxRunArgs } from "./sandbox.ts";
+import {
+  ensureSandboxNetwork,
+  removeTerraformSandboxes,
+  sandboxNetworkArgs,
+  sandboxRunArgs,
+} from "./sandbox.ts";
 import { sandboxCliConfig, sandboxEndpoint, sandboxEnv } from "./terraform.ts";
 
 const emulator = {
@@ -51,6 +57,67 @@ describe("the sandbox's Docker command lines", () => {
       expect(args).toContain(flag);
     }
     expect(args).not.toContain("--privileged");
+  });
+});
+
+describe("the sandbox network, through a fake docker", () => {
+  const inspect = "docker network inspect kit-demo-tf-sandbox";
+
+  it("reuses an isolated network, creates a missing one, and takes the winner's when two race", async () => {
+    const isolated = new FakeExecer().on(inspect, {
+      stdout: 'true {"com.docker.network.bridge.inhibit_ipv4":"true"}\n',
+    });
+    expect(await ensureSandboxNetwork("demo", undefined, isolated)).toBe("kit-demo-tf-sandbox");
+    expect(isolated.commands().some((c) => c.includes("network create"))).toBe(false);
+
+    const missing = new FakeExecer()
+      .on(inspect, { exitCode: 1, stderr: "network kit-demo-tf-sandbox not found" })
+      .on("docker network create");
+    await ensureSandboxNetwork("demo", undefined, missing);
+    expect(missing.calls.at(-1)?.args).toEqual(sandboxNetworkArgs("demo"));
+
+    const raced = new FakeExecer()
+      .on(inspect, { exitCode: 1 })
+      .on("docker network create", {
+        exitCode: 1,
+        stderr: "network with name kit-demo-tf-sandbox already exists",
+      });
+    expect(await ensureSandboxNetwork("demo", undefined, raced)).toBe("kit-demo-tf-sandbox");
+  });
+
+  it("refuses a network of that name that is not isolated, naming how to fix it", async () => {
+    const open = new FakeExecer().on(inspect, { stdout: "false {}\n" });
+    await expect(ensureSandboxNetwork("demo", undefined, open)).rejects.toThrow(
+      /not an isolated internal network/,
+    );
+    const old = new FakeExecer()
+      .on("docker network create", { exitCode: 1, stderr: "invalid option" })
+      .on(inspect, {
+        exitCode: 1,
+      });
+    await expect(ensureSandboxNetwork("demo", undefined, old)).rejects.toThrow(
+      /creating the sandbox network/,
+    );
+  });
+
+  it("removes the project's sandboxes, then detaches everything from its network and removes it", async () => {
+    const execer = new FakeExecer()
+      .on("docker container ls", { stdout: "c1\nc2\n" })
+      .on("docker container rm")
+      .on("docker network ls", { stdout: "n1\n" })
+      .on("docker network inspect n1", { stdout: "aws-container\n" })
+      .on("docker network disconnect")
+      .on("docker network rm");
+    await removeTerraformSandboxes("demo", undefined, execer);
+    expect(execer.commands().map((c) => c.split(" --filter")[0])).toEqual([
+      "docker container ls -aq",
+      "docker container rm --force c1 c2",
+      "docker network ls -q",
+      expect.stringMatching(/^docker network inspect n1/),
+      "docker network disconnect --force n1 aws-container",
+      "docker network rm n1",
+    ]);
+    expect(execer.calls[0]?.args).toContain("label=dev.kit.project=demo");
   });
 });
 

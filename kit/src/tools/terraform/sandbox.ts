@@ -11,9 +11,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { CancelledError, ExternalToolError } from "../../errors.ts";
+import { type Execer, realExecer } from "../../exec/execer.ts";
 import { type RunResult, run } from "../../exec/index.ts";
 import { COMPONENT_LABEL, connectToNetwork, PROJECT_LABEL } from "../../providers/container/index.ts";
-import { docker, KIT_LABEL } from "../docker.ts";
+import { createDockerCli, docker, KIT_LABEL } from "../docker.ts";
 
 /** SANDBOX_COMPONENT is the component label of the sandbox container and network. */
 export const SANDBOX_COMPONENT = "terraform-sandbox";
@@ -53,9 +54,13 @@ export function sandboxNetworkArgs(project: string): string[] {
  * ensureSandboxNetwork creates the project's sandbox network unless it exists with the isolation
  * options; an existing network of that name without them is an error, not something to reuse.
  */
-export async function ensureSandboxNetwork(project: string, signal?: AbortSignal): Promise<string> {
+export async function ensureSandboxNetwork(
+  project: string,
+  signal?: AbortSignal,
+  execer: Execer = realExecer,
+): Promise<string> {
   const name = sandboxNetworkName(project);
-  const inspect = await run(
+  const inspect = await execer.run(
     "docker",
     ["network", "inspect", name, "--format", "{{.Internal}} {{json .Options}}"],
     { signal, allowFailure: true, timeoutMs: 30_000 },
@@ -70,7 +75,7 @@ export async function ensureSandboxNetwork(project: string, signal?: AbortSignal
       { hint: `Remove it (\`docker network rm ${name}\`, or \`kit down\`) and run again; kit recreates it.` },
     );
   }
-  const created = await run("docker", sandboxNetworkArgs(project), {
+  const created = await execer.run("docker", sandboxNetworkArgs(project), {
     signal,
     allowFailure: true,
     timeoutMs: 60_000,
@@ -246,7 +251,12 @@ export async function startSandbox(
  * removeTerraformSandboxes removes every sandbox container of a project and then its network
  * (for `kit down` and for tests; a running `kit up` keeps its own until it ends).
  */
-export async function removeTerraformSandboxes(project: string, signal?: AbortSignal): Promise<void> {
+export async function removeTerraformSandboxes(
+  project: string,
+  signal?: AbortSignal,
+  execer: Execer = realExecer,
+): Promise<void> {
+  const { docker } = createDockerCli(execer);
   const filters = labels(project).flatMap((l) => ["--filter", `label=${l}`]);
   const ids = (await docker(["container", "ls", "-aq", ...filters], { signal })).split("\n").filter(Boolean);
   if (ids.length > 0) await docker(["container", "rm", "--force", ...ids], { signal });
@@ -260,11 +270,11 @@ export async function removeTerraformSandboxes(project: string, signal?: AbortSi
       { signal },
     );
     for (const container of attached.split("\n").filter(Boolean)) {
-      await run("docker", ["network", "disconnect", "--force", id, container], {
+      await execer.run("docker", ["network", "disconnect", "--force", id, container], {
         allowFailure: true,
         signal,
       });
     }
-    await run("docker", ["network", "rm", id], { allowFailure: true, signal });
+    await execer.run("docker", ["network", "rm", id], { allowFailure: true, signal });
   }
 }
