@@ -76,12 +76,10 @@ describe("the sandbox network, through a fake docker", () => {
     await ensureSandboxNetwork("demo", undefined, missing);
     expect(missing.calls.at(-1)?.args).toEqual(sandboxNetworkArgs("demo"));
 
-    const raced = new FakeExecer()
-      .on(inspect, { exitCode: 1 })
-      .on("docker network create", {
-        exitCode: 1,
-        stderr: "network with name kit-demo-tf-sandbox already exists",
-      });
+    const raced = new FakeExecer().on(inspect, { exitCode: 1 }).on("docker network create", {
+      exitCode: 1,
+      stderr: "network with name kit-demo-tf-sandbox already exists",
+    });
     expect(await ensureSandboxNetwork("demo", undefined, raced)).toBe("kit-demo-tf-sandbox");
   });
 
