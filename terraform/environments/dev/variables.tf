@@ -187,3 +187,9 @@ variable "route53_zone_id" {
   description = "Route 53 hosted zone of domain_name, where data-api.<domain_name> is created."
   type        = string
 }
+
+variable "log_archive_years" {
+  description = "Years the log archive keeps every object under Object Lock (compliance mode: no one can delete it sooner)."
+  type        = number
+  default     = 1
+}

@@ -251,6 +251,19 @@ module "audit" {
   permissions_boundary_arn = module.boundary.policy_arn
 }
 
+# PCI DSS 10.5.1: the apps' logs (their access logs included) kept a year under Object Lock in
+# compliance mode, three months in S3 and the rest in Glacier (docs/answers.md, question 4).
+module "log_archive" {
+  source = "../../modules/log-archive"
+
+  name            = local.name
+  retention_years = var.log_archive_years
+  log_groups = [
+    module.observability.log_group_names["/aws/containerinsights/${local.cluster_name}/application"],
+    module.observability.log_group_names[local.data_api_log_group],
+  ]
+}
+
 module "observability" {
   source = "../../modules/observability"
 

@@ -169,3 +169,12 @@ run "data_api_refuses_a_tag" {
 
   expect_failures = [var.data_api_image_digest]
 }
+
+run "application_logs_go_to_the_locked_archive" {
+  command = plan
+
+  assert {
+    condition     = toset(module.log_archive.subscribed_log_groups) == toset(["/aws/containerinsights/kit-${var.environment}/application", "/kit-${var.environment}/data-api"])
+    error_message = "The apps' application logs and data-api's must stream into the Object Lock archive."
+  }
+}
