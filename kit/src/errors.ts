@@ -84,7 +84,11 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** exitCodeFor maps an error to kit's exit codes: 2 for user errors, 1 for everything else. */
+/**
+ * exitCodeFor maps an error to kit's exit codes: 130 for a cancellation (Ctrl-C, as a shell reports
+ * SIGINT), 2 for user errors, 1 for everything else.
+ */
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof CancelledError) return 130;
   return err instanceof KitError && err.kind === "user" ? 2 : 1;
 }

@@ -38,8 +38,6 @@ export interface StepContext {
   data(data: StepData): void;
   /** The value an earlier step (listed in needs) returned from apply() or check(). */
   resultOf<T>(step: StepRef<T>): T;
-  /** @deprecated by the typed form: pass the step itself. */
-  resultOf<T>(stepId: string): T;
 }
 
 /**

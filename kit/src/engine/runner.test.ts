@@ -66,10 +66,10 @@ describe("runPlan", () => {
     const c: Step<string> = {
       id: "c",
       title: "c",
-      needs: ["a", "b"],
+      needs: [a.step, b.step],
       async apply(ctx) {
         order.push("start c");
-        return `${ctx.resultOf<string>("a")}+${ctx.resultOf<string>("b")}`;
+        return `${ctx.resultOf(a.step)}+${ctx.resultOf(b.step)}`;
       },
     };
     const { sink } = collect();
