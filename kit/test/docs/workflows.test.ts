@@ -72,3 +72,32 @@ describe(".github/workflows/cd.yml", () => {
     expect(text).toContain('--alias "$PROJECT-$ENVIRONMENT"');
   });
 });
+
+describe(".github/workflows/data-api.yml", () => {
+  const dataApi = workflow("data-api.yml");
+  const text = readFileSync(join(ROOT, ".github", "workflows", "data-api.yml"), "utf8");
+
+  it("tests first, then creates the registry and table before pushing, and records a digest only after ECS took it", () => {
+    expect(dataApi.jobs.deploy.needs).toEqual(["test"]);
+    const steps = dataApi.jobs.deploy.steps as { name?: string; run?: string; uses?: string }[];
+    const at = (match: (s: { name?: string; run?: string; uses?: string }) => boolean): number =>
+      steps.findIndex(match);
+    const targeted = at((s) => (s.run ?? "").includes("-target=module.ecr -target=module.data_api_table"));
+    const push = at((s) => (s.uses ?? "").startsWith("docker/build-push-action"));
+    const plan = at((s) => (s.run ?? "").includes('-var "data_api_image_digest=$DIGEST"'));
+    const apply = at((s) => (s.run ?? "").includes("terraform apply -input=false data-api.tfplan"));
+    const record = at((s) => (s.run ?? "").includes("aws ssm put-parameter"));
+    expect([targeted, push, plan, apply, record].every((i) => i >= 0)).toBe(true);
+    expect(targeted).toBeLessThan(push);
+    expect(push).toBeLessThan(plan);
+    expect(plan).toBeLessThan(apply);
+    expect(apply).toBeLessThan(record);
+  });
+
+  it("deploys the environments Terraform has, with AWS credentials only through OIDC", () => {
+    for (const env of dataApi.on.workflow_dispatch.inputs.environment.options as string[])
+      expect(existsSync(join(ROOT, "terraform", "environments", env, "data_api.tf")), env).toBe(true);
+    expect(dataApi.jobs.deploy.permissions["id-token"]).toBe("write");
+    expect(text).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
+  });
+});
