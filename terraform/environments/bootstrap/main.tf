@@ -10,3 +10,11 @@ module "state" {
   # The environments' plan roles (assumable from pull requests) read state and take the lock only.
   read_only_principal_arns = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/${var.project}-*-ci-terraform-plan"]
 }
+
+# Prod's images in the disaster-recovery region too, as they are pushed (docs/disaster-recovery.md).
+module "ecr_replication" {
+  source = "../../modules/ecr-replication"
+
+  destination_regions = var.dr_regions
+  repository_prefixes = ["${var.project}-prod/"]
+}
