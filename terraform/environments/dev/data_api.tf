@@ -56,4 +56,5 @@ module "data_api" {
   log_group_name      = module.observability.log_group_names[local.data_api_log_group]
   table_arn           = module.data_api_table.table_arn
   deletion_protection = var.environment == "prod"
+  runbook_url         = "${local.runbooks}#data-api-5xx-unhealthy-tasks-latency-cpu-memory-alarms-kit-env-data-api-"
 }

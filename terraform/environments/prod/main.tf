@@ -5,6 +5,8 @@ locals {
   namespace    = "apps"
   # The account's other environment: dev's CI roles must not reach prod's resources, and back.
   other_environments = [for e in ["dev", "prod"] : e if e != var.environment]
+  # Each alarm links the section of docs/runbooks.md that says what to do (kit/test/docs checks the anchors).
+  runbooks = "https://github.com/${var.github_repository}/blob/main/docs/runbooks.md"
 
   app_alarms = merge([for app, alb in var.alb_arn_suffixes : {
     "${app}-alb-5xx" = {
@@ -16,6 +18,8 @@ locals {
       threshold           = 5
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
+      severity            = "page"
+      runbook             = "${local.runbooks}#alb-5xx-latency-unhealthy-targets-alarms-app-alb-"
     }
     "${app}-alb-latency" = {
       description         = "${app}: p99-ish latency (average target response time) above 1 s"
@@ -24,6 +28,8 @@ locals {
       dimensions          = { LoadBalancer = alb.load_balancer }
       threshold           = 1
       comparison_operator = "GreaterThanThreshold"
+      severity            = "page"
+      runbook             = "${local.runbooks}#alb-5xx-latency-unhealthy-targets-alarms-app-alb-"
     }
     "${app}-alb-unhealthy-hosts" = {
       description = "${app}: a target is unhealthy"
@@ -34,6 +40,8 @@ locals {
       statistic           = "Maximum"
       threshold           = 0
       comparison_operator = "GreaterThanThreshold"
+      severity            = "page"
+      runbook             = "${local.runbooks}#alb-5xx-latency-unhealthy-targets-alarms-app-alb-"
     }
   }]...)
 }
@@ -267,8 +275,10 @@ module "log_archive" {
 module "observability" {
   source = "../../modules/observability"
 
-  name         = local.name
-  alarm_emails = var.alarm_emails
+  name                 = local.name
+  alarm_emails         = var.alarm_emails
+  pager_https_endpoint = var.pager_https_endpoint
+  ticket_emails        = var.ticket_emails
   log_groups = {
     "/aws/containerinsights/${local.cluster_name}/application" = var.log_retention_days
     "/aws/containerinsights/${local.cluster_name}/dataplane"   = 30
@@ -285,6 +295,8 @@ module "observability" {
       statistic           = "Maximum"
       threshold           = 0
       comparison_operator = "GreaterThanThreshold"
+      severity            = "ticket"
+      runbook             = "${local.runbooks}#node-not-ready-alarm-eks-failed-nodes"
     }
     eks-node-cpu = {
       description         = "Nodes of ${local.cluster_name} run hot: scale the node group"
@@ -293,6 +305,8 @@ module "observability" {
       dimensions          = { ClusterName = local.cluster_name }
       threshold           = 80
       comparison_operator = "GreaterThanThreshold"
+      severity            = "ticket"
+      runbook             = "${local.runbooks}#node-cpu-high-alarm-eks-node-cpu"
     }
     go-app-restarts = {
       description         = "go-app containers restart (crash loop or failed liveness)"
@@ -303,6 +317,8 @@ module "observability" {
       threshold           = 0
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
+      severity            = "ticket"
+      runbook             = "${local.runbooks}#pods-restart-alarm-app-restarts"
     }
     node-app-restarts = {
       description         = "node-app containers restart (crash loop or failed liveness)"
@@ -313,6 +329,8 @@ module "observability" {
       threshold           = 0
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
+      severity            = "ticket"
+      runbook             = "${local.runbooks}#pods-restart-alarm-app-restarts"
     }
     docdb-cpu = {
       description         = "DocumentDB ${module.database.cluster_id} CPU above 80%"
@@ -321,6 +339,8 @@ module "observability" {
       dimensions          = { DBClusterIdentifier = module.database.cluster_id }
       threshold           = 80
       comparison_operator = "GreaterThanThreshold"
+      severity            = "ticket"
+      runbook             = "${local.runbooks}#database-unreachable-or-slow-node-app-not-ready-alarms-docdb-"
     }
     docdb-freeable-memory = {
       description         = "DocumentDB ${module.database.cluster_id} below 256 MiB freeable memory"
@@ -329,6 +349,8 @@ module "observability" {
       dimensions          = { DBClusterIdentifier = module.database.cluster_id }
       threshold           = 268435456
       comparison_operator = "LessThanThreshold"
+      severity            = "ticket"
+      runbook             = "${local.runbooks}#database-unreachable-or-slow-node-app-not-ready-alarms-docdb-"
     }
   }, [for m in module.data_api : m.alarms]...)
 }

@@ -193,3 +193,16 @@ variable "log_archive_years" {
   type        = number
   default     = 1
 }
+
+variable "pager_https_endpoint" {
+  description = "HTTPS endpoint of the paging service's SNS integration (PagerDuty, Opsgenie); page-severity alarms reach the on-call through it. Pass it with TF_VAR_pager_https_endpoint from the CI secret store; null: e-mail only."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "ticket_emails" {
+  description = "The ticket queue's e-mail address(es): ticket-severity alarms go there, never to the pager."
+  type        = set(string)
+  default     = []
+}

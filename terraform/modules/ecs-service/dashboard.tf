@@ -18,6 +18,8 @@ locals {
       threshold           = 5
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
+      severity            = "page"
+      runbook             = var.runbook_url
     }
     "${var.name}-unhealthy" = {
       description         = "${var.name}: a task failed the ALB's health check for 3 minutes."
@@ -29,6 +31,8 @@ locals {
       threshold           = 0
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
+      severity            = "page"
+      runbook             = var.runbook_url
     }
     "${var.name}-latency" = {
       description         = "${var.name}: p99 response time above 1 s for 5 minutes."
@@ -39,6 +43,8 @@ locals {
       threshold           = 1
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
+      severity            = "page"
+      runbook             = var.runbook_url
     }
     "${var.name}-cpu" = {
       description         = "${var.name}: average CPU above 85 % for 5 minutes (autoscaling is at max_count or too slow)."
@@ -47,6 +53,8 @@ locals {
       dimensions          = local.ecs_dims
       threshold           = 85
       comparison_operator = "GreaterThanThreshold"
+      severity            = "ticket"
+      runbook             = var.runbook_url
     }
     "${var.name}-memory" = {
       description         = "${var.name}: average memory above 85 % for 5 minutes."
@@ -55,6 +63,8 @@ locals {
       dimensions          = local.ecs_dims
       threshold           = 85
       comparison_operator = "GreaterThanThreshold"
+      severity            = "ticket"
+      runbook             = var.runbook_url
     }
   }
 }

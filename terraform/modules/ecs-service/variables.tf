@@ -171,3 +171,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "runbook_url" {
+  description = "Where an operator reads what to do when one of the service's alarms fires; put in each alarm's description."
+  type        = string
+  default     = null
+}

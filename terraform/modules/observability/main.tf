@@ -67,11 +67,37 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = var.tags
 }
 
+# Ticket-severity alarms: causes looked at in working hours, never a page.
+resource "aws_sns_topic" "tickets" {
+  name              = "${var.name}-tickets"
+  kms_master_key_id = aws_kms_key.this.arn
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "tickets" {
+  for_each = var.ticket_emails
+
+  topic_arn = aws_sns_topic.tickets.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+# The paging service subscribes to the page topic; it acknowledges, escalates and keeps the rota.
+resource "aws_sns_topic_subscription" "pager" {
+  count = var.pager_https_endpoint == null ? 0 : 1
+
+  topic_arn              = aws_sns_topic.this.arn
+  protocol               = "https"
+  endpoint               = var.pager_https_endpoint
+  endpoint_auto_confirms = true
+}
+
 resource "aws_cloudwatch_metric_alarm" "this" {
   for_each = var.alarms
 
   alarm_name          = "${var.name}-${each.key}"
-  alarm_description   = each.value.description
+  alarm_description   = join(" ", compact([each.value.description, "Severity: ${each.value.severity}.", each.value.runbook == null ? null : "Runbook: ${each.value.runbook}"]))
   namespace           = each.value.namespace
   metric_name         = each.value.metric_name
   dimensions          = each.value.dimensions
@@ -83,8 +109,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   threshold           = each.value.threshold
   comparison_operator = each.value.comparison_operator
   treat_missing_data  = each.value.treat_missing_data
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+  alarm_actions       = [each.value.severity == "page" ? aws_sns_topic.this.arn : aws_sns_topic.tickets.arn]
+  ok_actions          = [each.value.severity == "page" ? aws_sns_topic.this.arn : aws_sns_topic.tickets.arn]
 
-  tags = var.tags
+  tags = merge(var.tags, { Severity = each.value.severity })
 }

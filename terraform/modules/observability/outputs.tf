@@ -22,3 +22,13 @@ output "log_group_names" {
   description = "Log group name by name, once created: pass these to writers (a reference orders them after the group)."
   value       = { for name, g in aws_cloudwatch_log_group.this : name => g.name }
 }
+
+output "tickets_topic_arn" {
+  description = "ARN of the SNS topic ticket-severity alarms notify."
+  value       = aws_sns_topic.tickets.arn
+}
+
+output "alarm_severities" {
+  description = "Severity of each alarm by name (page or ticket)."
+  value       = { for name, a in var.alarms : name => a.severity }
+}

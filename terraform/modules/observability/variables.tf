@@ -33,12 +33,17 @@ variable "log_groups" {
 variable "alarms" {
   description = "CloudWatch metric alarms by name. Each notifies the topic when it fires and when it recovers."
   type = map(object({
-    description         = string
-    namespace           = string
-    metric_name         = string
-    dimensions          = map(string)
-    statistic           = optional(string, "Average")
-    extended_statistic  = optional(string) # a percentile, e.g. p99; replaces statistic
+    description        = string
+    namespace          = string
+    metric_name        = string
+    dimensions         = map(string)
+    statistic          = optional(string, "Average")
+    extended_statistic = optional(string) # a percentile, e.g. p99; replaces statistic
+    # page: customers are hurt, wake the on-call (the alarm topic); ticket: a cause to look at in
+    # working hours (the tickets topic).
+    severity = optional(string, "page")
+    # What to do: a link into docs/runbooks.md (or the team's runbook site), put in the description.
+    runbook             = optional(string)
     period              = optional(number, 60)
     evaluation_periods  = optional(number, 5)
     datapoints_to_alarm = optional(number)
@@ -53,6 +58,11 @@ variable "alarms" {
       "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
     ], a.comparison_operator)])
     error_message = "comparison_operator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.alarms) : contains(["page", "ticket"], a.severity)])
+    error_message = "severity must be page (wakes the on-call) or ticket (working hours)."
   }
 
   validation {
@@ -71,4 +81,22 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "pager_https_endpoint" {
+  description = "HTTPS endpoint of the paging service's SNS integration (PagerDuty, Opsgenie): it receives every page-severity alarm and owns the rota and escalation. null: e-mail only."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.pager_https_endpoint == null || startswith(coalesce(var.pager_https_endpoint, "-"), "https://")
+    error_message = "pager_https_endpoint must be an https:// URL."
+  }
+}
+
+variable "ticket_emails" {
+  description = "E-mail addresses (a ticket queue) subscribed to ticket-severity alarms."
+  type        = set(string)
+  default     = []
 }

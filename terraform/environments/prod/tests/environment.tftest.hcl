@@ -178,3 +178,17 @@ run "application_logs_go_to_the_locked_archive" {
     error_message = "The apps' application logs and data-api's must stream into the Object Lock archive."
   }
 }
+
+run "customer_symptoms_page_causes_open_tickets" {
+  command = plan
+
+  assert {
+    condition     = module.observability.alarm_severities["go-app-alb-5xx"] == "page" && module.observability.alarm_severities["go-app-alb-unhealthy-hosts"] == "page"
+    error_message = "What customers feel (ALB 5xx, unhealthy targets) must page."
+  }
+
+  assert {
+    condition     = alltrue([for name in ["eks-node-cpu", "eks-failed-nodes", "docdb-cpu", "go-app-restarts"] : module.observability.alarm_severities[name] == "ticket"])
+    error_message = "Causes (node CPU, a lost node the cluster absorbs, database CPU, restarts) must open tickets, not page."
+  }
+}

@@ -24,6 +24,14 @@ mock_provider "aws" {
   }
 }
 
+# The tickets topic gets an ARN of its own (the mock gives every topic the alarm topic's).
+override_resource {
+  target = aws_sns_topic.tickets
+  values = {
+    arn = "arn:aws:sns:eu-west-1:123456789012:kit-test-tickets"
+  }
+}
+
 variables {
   name         = "kit-test"
   alarm_emails = ["oncall@example.com"]
@@ -123,4 +131,74 @@ run "rejects_a_malformed_email" {
   }
 
   expect_failures = [var.alarm_emails]
+}
+
+run "pages_reach_the_pager_tickets_wait_for_working_hours" {
+  command = apply
+
+  variables {
+    pager_https_endpoint = "https://events.pagerduty.com/integration/0123456789abcdef/enqueue"
+    ticket_emails        = ["platform-queue@example.com"]
+    alarms = {
+      data-api-5xx = {
+        description         = "data-api answered 5xx"
+        namespace           = "AWS/ApplicationELB"
+        metric_name         = "HTTPCode_Target_5XX_Count"
+        dimensions          = { LoadBalancer = "app/x/1" }
+        threshold           = 5
+        comparison_operator = "GreaterThanThreshold"
+        runbook             = "https://github.com/kit-dev/kit/blob/main/docs/runbooks.md#alb-5xx"
+      }
+      docdb-cpu = {
+        description         = "DocumentDB CPU above 80%"
+        namespace           = "AWS/DocDB"
+        metric_name         = "CPUUtilization"
+        dimensions          = { DBClusterIdentifier = "kit-test-orders" }
+        threshold           = 80
+        comparison_operator = "GreaterThanThreshold"
+        severity            = "ticket"
+      }
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["data-api-5xx"].alarm_actions == toset([aws_sns_topic.this.arn]) && aws_cloudwatch_metric_alarm.this["data-api-5xx"].tags["Severity"] == "page"
+    error_message = "A page-severity alarm (the default) must notify the alarm topic the pager listens to."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["docdb-cpu"].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:kit-test-tickets"]) && aws_cloudwatch_metric_alarm.this["docdb-cpu"].ok_actions == toset(["arn:aws:sns:eu-west-1:123456789012:kit-test-tickets"])
+    error_message = "A ticket-severity alarm must notify the tickets topic only, never the pager."
+  }
+
+  assert {
+    condition     = endswith(aws_cloudwatch_metric_alarm.this["data-api-5xx"].alarm_description, "Severity: page. Runbook: https://github.com/kit-dev/kit/blob/main/docs/runbooks.md#alb-5xx")
+    error_message = "An alarm's description must say its severity and link its runbook."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.pager[0].protocol == "https" && aws_sns_topic_subscription.pager[0].topic_arn == aws_sns_topic.this.arn && aws_sns_topic_subscription.tickets["platform-queue@example.com"].topic_arn == aws_sns_topic.tickets.arn
+    error_message = "The pager must subscribe to the alarm topic over HTTPS; the ticket queue to the tickets topic."
+  }
+}
+
+run "rejects_an_unknown_severity_and_a_plain_http_pager" {
+  command = plan
+
+  variables {
+    pager_https_endpoint = "http://pager.example.com"
+    alarms = {
+      x = {
+        description         = "x"
+        namespace           = "N"
+        metric_name         = "M"
+        dimensions          = {}
+        threshold           = 1
+        comparison_operator = "GreaterThanThreshold"
+        severity            = "urgent"
+      }
+    }
+  }
+
+  expect_failures = [var.alarms, var.pager_https_endpoint]
 }
