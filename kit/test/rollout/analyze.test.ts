@@ -172,7 +172,7 @@ describe("analyze on recorded rollouts", () => {
     });
   });
 
-  it("never says a pod exits at once on SIGTERM when it kept serving after SIGTERM and exited 0", () => {
+  it("never says a pod exits at once on SIGTERM when it kept serving well after the cut", () => {
     // The exits-on-sigterm recording, changed so the old pod answers requests for 15 s after its
     // SIGTERM and then exits 0: the streams it cut are still failures, but not of that cause.
     const recording = fixture("exits-on-sigterm");

@@ -279,18 +279,19 @@ export const RULES: readonly Rule[] = [
 
 /**
  * contradiction says why evidence cannot stand when a fact about its pod disproves the cause it
- * would print, or undefined. "Exits at once on SIGTERM" cannot be said of a pod that kept serving
- * past the graceful-drain window after SIGTERM and exited 0: whatever cut the connection, the app
- * drained.
+ * would print, or undefined. "Exits at once on SIGTERM" cannot be said of a pod that kept answering
+ * requests well after the failure it is blamed for: an app that exits at once serves nothing after
+ * the connections it cut. (Serving after the pod began terminating proves nothing: a preStop hook
+ * runs before SIGTERM is sent.)
  */
 export function contradiction(evidence: RecordEvidence, context: ClassifyContext): string | undefined {
-  if (evidence.class !== "exits-on-sigterm" || evidence.pod === undefined) return undefined;
-  const pod = context.pods.get(evidence.pod);
-  if (pod?.terminatingAt === undefined || pod.servedOkUntil === undefined || pod.exitCode !== 0)
+  if (evidence.class !== "exits-on-sigterm" || evidence.pod === undefined || !("at" in evidence))
     return undefined;
-  const served = pod.servedOkUntil - pod.terminatingAt;
-  return served >= GRACEFUL_DRAIN_MS
-    ? `pod ${pod.name} kept serving ${(served / 1000).toFixed(1)} s after SIGTERM and exited 0`
+  const pod = context.pods.get(evidence.pod);
+  if (pod?.servedOkUntil === undefined) return undefined;
+  const servedAfter = pod.servedOkUntil - evidence.at;
+  return servedAfter >= GRACEFUL_DRAIN_MS + context.tol
+    ? `pod ${pod.name} kept serving ${(servedAfter / 1000).toFixed(1)} s after the failure`
     : undefined;
 }
 
