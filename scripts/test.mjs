@@ -46,11 +46,12 @@ const stages = {
       if (existsSync(join(root, app, "go.mod"))) commands.push(["go", ["test", "-count=1", "./..."], app]);
       if (existsSync(join(root, app, "package.json"))) {
         // The services an app's tests run against follow from its dependencies: a MongoDB driver
-        // gets a database, an AWS SDK client gets kit's AWS emulator.
+        // gets a database, pg gets PostgreSQL, an AWS SDK client gets kit's AWS emulator.
         const pkg = JSON.parse(readFileSync(join(root, app, "package.json"), "utf8"));
         const deps = Object.keys(pkg.dependencies ?? {});
         const services = [
           ...(deps.includes("mongodb") ? ["--database"] : []),
+          ...(deps.includes("pg") ? ["--postgres"] : []),
           ...(deps.some((d) => d.startsWith("@aws-sdk/")) ? ["--aws"] : []),
         ];
         commands.push(["npm", ["ci"], app]);

@@ -146,6 +146,10 @@ export function resolveLocalEnvironment(
       registry: { ...config.registry, hostPort: shift(config.registry.hostPort, "registry.hostPort") },
       aws: { ...config.aws, hostPort: shift(config.aws.hostPort, "aws.hostPort") },
       database: { ...config.database, hostPort: shift(config.database.hostPort, "database.hostPort") },
+      postgres: config.postgres && {
+        ...config.postgres,
+        hostPort: shift(config.postgres.hostPort, "postgres.hostPort"),
+      },
       apps,
       environments: {
         ...config.environments,

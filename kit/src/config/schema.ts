@@ -76,6 +76,8 @@ const containerEnvValueSchema = z.union([
     terraformOutput: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, "must be an output name"),
   }),
   z.strictObject({ aws: z.enum(["endpoint", "region", "accessKeyId", "secretAccessKey"]) }),
+  /** kit's PostgreSQL (`postgres:` in kit.config.yaml) as the container reaches it on kit's network. */
+  z.strictObject({ postgres: z.enum(["url", "host", "port", "user", "password", "database"]) }),
 ]);
 
 /**
@@ -221,6 +223,23 @@ export const configSchema = z
         name: z.string().default("orders"),
       })
       .default({ provider: "auto", hostPort: 27017, name: "orders" }),
+    /**
+     * A PostgreSQL beside the cluster (RDS on AWS), for container apps that ask for it in their env
+     * (`{ postgres: url }`). Absent: none runs.
+     */
+    postgres: z
+      .strictObject({
+        hostPort: port.default(5432),
+        database: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL name")
+          .default("app"),
+        user: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL name")
+          .default("app"),
+      })
+      .optional(),
     terraform: z
       .strictObject({
         binary: z.enum(["auto", "terraform", "tofu"]).default("auto"),
@@ -256,6 +275,9 @@ export const configSchema = z
       [["registry", "hostPort"], config.registry.hostPort],
       [["aws", "hostPort"], config.aws.hostPort],
       [["database", "hostPort"], config.database.hostPort],
+      ...(config.postgres
+        ? [[["postgres", "hostPort"], config.postgres.hostPort] as [string[], number]]
+        : []),
       ...Object.entries(config.apps).map(([app, a]): [string[], number] => [
         ["apps", app, "hostPort"],
         a.hostPort,
@@ -265,7 +287,16 @@ export const configSchema = z
         a.hostPort,
       ]),
     ];
-    for (const app of Object.keys(config.containers)) {
+    for (const [app, container] of Object.entries(config.containers)) {
+      for (const [key, value] of Object.entries(container.env)) {
+        if (typeof value === "object" && "postgres" in value && !config.postgres)
+          ctx.addIssue({
+            code: "custom",
+            path: ["containers", app, "env", key],
+            message:
+              "asks for kit's PostgreSQL, but kit.config.yaml has no `postgres:`; add `postgres: {}` (see docs/configuration.md)",
+          });
+      }
       if (config.apps[app])
         ctx.addIssue({
           code: "custom",

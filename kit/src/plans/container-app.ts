@@ -14,6 +14,7 @@ import { UserError } from "../errors.ts";
 import type { AppImage } from "../images/apps.ts";
 import type { RunningAwsEmulator } from "../providers/aws/index.ts";
 import type { ManagedContainer, ManagedContainerSpec } from "../providers/container/index.ts";
+import { POSTGRES_PORT, type RunningPostgres } from "../providers/postgres/index.ts";
 import type { TerraformOutputs } from "./terraform-local.ts";
 
 /** CONTAINER_APP_COMPONENT is the component label of every container app's container. */
@@ -28,8 +29,9 @@ export interface ContainerAppDeps {
 
 /**
  * resolveContainerEnv turns the configured environment into values: literals as they are, Terraform
- * outputs by name (strings and numbers), and the emulator's endpoint on kit's network, region and
- * test credentials. A missing or non-scalar output is a UserError naming the field.
+ * outputs by name (strings and numbers), the emulator's endpoint on kit's network, region and
+ * test credentials, and kit's PostgreSQL as reached on kit's network. A missing or non-scalar
+ * output, or PostgreSQL asked for where none runs, is a UserError naming the field.
  */
 export function resolveContainerEnv(
   app: string,
@@ -37,6 +39,7 @@ export function resolveContainerEnv(
   sources: {
     outputs: TerraformOutputs;
     emulator: Pick<RunningAwsEmulator, "clusterEndpoint" | "region" | "credentials">;
+    postgres?: Pick<RunningPostgres, "networkUrl" | "containerName" | "user" | "password" | "database">;
   },
 ): Record<string, string> {
   const resolved: Record<string, string> = {};
@@ -55,6 +58,20 @@ export function resolveContainerEnv(
         );
       }
       resolved[key] = String(output);
+    } else if ("postgres" in value) {
+      const { postgres } = sources;
+      if (!postgres)
+        throw new UserError(`containers.${app}.env.${key}: asks for kit's PostgreSQL, but none runs.`, {
+          hint: "Add `postgres: {}` to kit.config.yaml (docs/configuration.md).",
+        });
+      resolved[key] = {
+        url: postgres.networkUrl,
+        host: postgres.containerName,
+        port: String(POSTGRES_PORT),
+        user: postgres.user,
+        password: postgres.password,
+        database: postgres.database,
+      }[value.postgres];
     } else {
       const { emulator } = sources;
       resolved[key] = {
@@ -79,7 +96,9 @@ export function containerAppStep(args: {
   image: StepRef<AppImage>;
   terraform: StepRef<TerraformOutputs>;
   emulator: StepRef<RunningAwsEmulator>;
-  /** Runs after the emulator joined the network. */
+  /** kit's PostgreSQL, when kit.config.yaml has `postgres:`. */
+  postgres?: StepRef<RunningPostgres>;
+  /** Runs after the emulator (and PostgreSQL) joined the network. */
   networks: StepRef<undefined>;
   deps: ContainerAppDeps;
 }): Step<ManagedContainer> {
@@ -87,11 +106,18 @@ export function containerAppStep(args: {
   return {
     id: `run:${name}`,
     title: `${name} container on :${app.hostPort}`,
-    needs: [args.image, args.terraform, args.emulator, args.networks],
+    needs: [
+      args.image,
+      args.terraform,
+      args.emulator,
+      args.networks,
+      ...(args.postgres ? [args.postgres] : []),
+    ],
     async apply(ctx) {
       const env = resolveContainerEnv(name, app.env, {
         outputs: ctx.resultOf(args.terraform),
         emulator: ctx.resultOf(args.emulator),
+        postgres: args.postgres && ctx.resultOf(args.postgres),
       });
       return args.deps.startContainer({
         name: `${args.environment}-${name}`,

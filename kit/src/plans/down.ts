@@ -15,6 +15,7 @@ import { removeAwsEmulators } from "../providers/aws/index.ts";
 import { clusterProvider, deleteLocalCluster } from "../providers/cluster/index.ts";
 import { removeKitContainers } from "../providers/container/index.ts";
 import { removeDatabases } from "../providers/database/index.ts";
+import { POSTGRES_COMPONENT } from "../providers/postgres/index.ts";
 import { deleteRegistry } from "../providers/registry/index.ts";
 import { docker, KIT_LABEL } from "../tools/docker.ts";
 import { uninstall } from "../tools/helm/index.ts";
@@ -101,6 +102,20 @@ export function downPlan(options: DownOptions): Plan {
         options.volumes ? "removed with its volume" : "removed; data kept (kit down --volumes removes it)",
     },
     {
+      id: "postgres",
+      title: options.volumes ? "remove PostgreSQL and its data" : "remove PostgreSQL (data volume kept)",
+      async apply() {
+        const removed = await removeKitContainers({
+          project: envName,
+          component: POSTGRES_COMPONENT,
+          volumes: options.volumes,
+        });
+        return removed.containers + removed.volumes;
+      },
+      summarize: (n) =>
+        n === 0 ? "none" : options.volumes ? "removed with its volume" : "removed; data kept",
+    } satisfies Step<number>,
+    {
       id: "containers",
       title: "remove the container apps",
       async apply() {
@@ -129,6 +144,7 @@ export function downPlan(options: DownOptions): Plan {
         "registry",
         "aws-emulator",
         "database",
+        "postgres",
         "containers",
         "terraform-sandbox",
       ],

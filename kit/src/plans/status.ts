@@ -7,11 +7,13 @@ import type { KitConfig } from "../config/schema.ts";
 import { run } from "../exec/index.ts";
 import { awsEmulatorStatus } from "../providers/aws/index.ts";
 import { clusterProvider } from "../providers/cluster/index.ts";
-import { inspectContainer } from "../providers/container/index.ts";
+import { inspectContainer, PROVIDER_LABEL } from "../providers/container/index.ts";
 import { databaseStatus } from "../providers/database/index.ts";
+import { POSTGRES_PORT, postgresNames, postgresUrl } from "../providers/postgres/index.ts";
 import { formatTable } from "../table.ts";
 import { getRelease } from "../tools/helm/index.ts";
 import { environmentNames } from "./names.ts";
+import { LOCAL_POSTGRES_PASSWORD } from "./postgres-step.ts";
 
 /** ComponentStatus is one row of `kit status`. */
 export interface ComponentStatus {
@@ -86,6 +88,22 @@ export async function environmentStatus(config: KitConfig): Promise<ComponentSta
       endpoint: s.url,
     };
   };
+  const postgres = async (): Promise<ComponentStatus> => {
+    const info = await inspectContainer(postgresNames(names.environment).container).catch(() => undefined);
+    if (!info) return { component: "postgres", state: "absent", detail: "no container" };
+    const running = info.State.Running && !info.State.Paused;
+    const hostPort = info.NetworkSettings.Ports[`${POSTGRES_PORT}/tcp`]?.find((b) => b.HostPort)?.HostPort;
+    const settings = config.postgres;
+    return {
+      component: "postgres",
+      state: running ? "healthy" : "unhealthy",
+      detail: `${info.Config.Labels?.[PROVIDER_LABEL] ?? "?"} ${running ? "running" : info.State.Paused ? "paused" : info.State.Status}`,
+      endpoint:
+        running && hostPort && settings
+          ? postgresUrl("127.0.0.1", Number(hostPort), { ...settings, password: LOCAL_POSTGRES_PASSWORD })
+          : undefined,
+    };
+  };
   const app = async (name: string): Promise<ComponentStatus> => {
     const appConfig = config.apps[name];
     const release = await getRelease(provider.ref(), names.namespace, name).catch(() => undefined);
@@ -118,6 +136,7 @@ export async function environmentStatus(config: KitConfig): Promise<ComponentSta
     registry(),
     emulator(),
     database(),
+    ...(config.postgres ? [postgres()] : []),
     ...Object.keys(config.apps).map(app),
     ...Object.keys(config.containers).map(containerApp),
   ]);

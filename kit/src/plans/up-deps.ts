@@ -9,6 +9,7 @@ import { startAwsEmulator } from "../providers/aws/index.ts";
 import { connectLocalRegistry, ensureClusterOnly, ensureLocalRegistry } from "../providers/cluster/index.ts";
 import { startManagedContainer } from "../providers/container/index.ts";
 import { startDatabase } from "../providers/database/index.ts";
+import { startPostgres } from "../providers/postgres/index.ts";
 import { pushImage } from "../providers/registry/index.ts";
 import { loadVersions } from "../tools/catalog.ts";
 import { fileVersionMemo } from "../tools/doctor/version-memo.ts";
@@ -43,6 +44,7 @@ export function realUpDeps(): UpDeps {
     connectLocalRegistry,
     startAwsEmulator,
     startDatabase,
+    startPostgres,
     registryManifestDigest,
     pushImage,
     providerMirrorReady: () => providerMirrorReady(),

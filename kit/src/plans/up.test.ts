@@ -14,6 +14,7 @@ import { type AppImage, appImageRef } from "../images/apps.ts";
 import type { RunningAwsEmulator } from "../providers/aws/index.ts";
 import type { ClusterProvider, LocalCluster } from "../providers/cluster/index.ts";
 import type { RunningDatabase } from "../providers/database/index.ts";
+import type { RunningPostgres } from "../providers/postgres/index.ts";
 import type { Registry } from "../providers/registry/index.ts";
 import type { HelmRevision } from "../tools/helm/client.ts";
 import type { HelmRelease } from "../tools/helm/index.ts";
@@ -86,6 +87,10 @@ function fakeWorld() {
     stop: unused,
     remove: unused,
   });
+  const container_ = (name: string) => {
+    const { containerName, connectToNetwork, stop, remove } = container(name);
+    return { containerName, connectToNetwork, stop, remove };
+  };
   const deps: UpDeps = {
     async checkTools() {
       return has.has("tools")
@@ -171,6 +176,22 @@ function fakeWorld() {
         volume: "data",
         reused,
         unsupported: [],
+      };
+    },
+    async startPostgres(options): Promise<RunningPostgres> {
+      const reused = !make("postgres", "startPostgres");
+      const container = `kit-${options.project}-postgres`;
+      return {
+        ...container_(container),
+        url: `postgres://${options.user}:${options.password}@127.0.0.1:${options.hostPort}/${options.database}`,
+        networkUrl: `postgres://${options.user}:${options.password}@${container}:5432/${options.database}`,
+        host: "127.0.0.1",
+        hostPort: options.hostPort ?? 5432,
+        user: options.user,
+        password: options.password,
+        database: options.database,
+        volume: "pg-data",
+        reused,
       };
     },
     registryManifestDigest: async (_host, repository, tag) => tags.get(`${repository}:${tag}`),
@@ -590,6 +611,68 @@ describe("upPlan", () => {
       expect(failed.result.ok).toBe(false);
       expect(String(failed.result.errors["run:data-api"])).toContain(
         'containers.data-api.env.T: the local Terraform has no output "nope"',
+      );
+    });
+  });
+
+  describe("PostgreSQL (postgres: in kit.config.yaml)", () => {
+    const withPostgres = configSchema.parse({
+      ...config,
+      postgres: { hostPort: 5433, database: "pmp", user: "pmp" },
+      containers: {
+        "pmp-api": {
+          path: "apps/pmp-api",
+          image: "pmp-api",
+          hostPort: 30083,
+          readinessPath: "/readyz",
+          env: {
+            DATABASE_URL: { postgres: "url" },
+            PGUSER: { postgres: "user" },
+            PGPORT: { postgres: "port" },
+          },
+        },
+      },
+    });
+
+    it("starts it beside the emulator, joins it to the network, and gives the container app its URL on that network", async () => {
+      const { root, environment } = newEnvironment();
+      const world = fakeWorld();
+      const plan = upPlan({ config: withPostgres, root, environment }, world.deps);
+      const graph = Object.fromEntries(plan.steps.map((s) => [s.id, (s.needs ?? []).map(linkId)]));
+      expect(graph.postgres).toEqual(["environment", "toolchain", "image-source", "ports"]);
+      expect(graph.networks).toContain("postgres");
+      expect(graph["run:pmp-api"]).toContain("postgres");
+      const first = await run(plan, environment);
+      expect(first.result.ok).toBe(true);
+      expect(world.changes).toContain("postgres");
+      expect(world.changes).toContain(`connect kit-${config.project}-postgres to kind`);
+      expect(JSON.parse(world.containers.get(`${config.project}-pmp-api`) ?? "{}").env).toMatchObject({
+        DATABASE_URL: `postgres://pmp:kit-local@kit-${config.project}-postgres:5432/pmp`,
+        PGUSER: "pmp",
+        PGPORT: "5432",
+      });
+      expect(first.events).toContainEqual(
+        expect.objectContaining({
+          type: "plan-output",
+          key: "postgresUrl",
+          value: "postgres://pmp:kit-local@127.0.0.1:5433/pmp",
+        }),
+      );
+
+      world.changes.length = 0;
+      await run(upPlan({ config: withPostgres, root, environment }, world.deps), environment);
+      expect(world.changes).toEqual([]);
+    });
+
+    it("is not started when kit.config.yaml has no postgres:, and a container asking for it is refused at load", () => {
+      const world = fakeWorld();
+      const { root, environment } = newEnvironment();
+      expect(upPlan({ config, root, environment }, world.deps).steps.map((s) => s.id)).not.toContain(
+        "postgres",
+      );
+      const { postgres: _none, ...without } = withPostgres;
+      expect(() => configSchema.parse(without)).toThrow(
+        /"DATABASE_URL"[\s\S]*asks for kit's PostgreSQL, but kit.config.yaml has no `postgres:`/,
       );
     });
   });

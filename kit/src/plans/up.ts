@@ -28,6 +28,7 @@ import { type AppImageDeps, appImageStep, imageSourceStep } from "./app-image.ts
 import { type ContainerAppDeps, containerAppStep, refuseContainerApp } from "./container-app.ts";
 import { environmentNames } from "./names.ts";
 import { type FindPortHolder, hostPortsStep } from "./ports-step.ts";
+import { type PostgresDeps, postgresUpStep } from "./postgres-step.ts";
 import { appPushStep, type PushDeps } from "./push-step.ts";
 import { readyStep, type WaitForHttpReady } from "./ready-step.ts";
 import { type LocalTerraformDeps, localTerraformSteps } from "./terraform-steps.ts";
@@ -64,7 +65,7 @@ export interface UpOptions {
  * emulator and database containers, Terraform, Helm, the host's ports and HTTP. up-deps.ts has
  * the real ones; tests pass fakes.
  */
-export interface UpDeps extends ToolchainDeps, ReleaseDeps, PushDeps, LocalTerraformDeps {
+export interface UpDeps extends ToolchainDeps, ReleaseDeps, PushDeps, LocalTerraformDeps, PostgresDeps {
   /** Runs the container apps' containers. */
   containers: ContainerAppDeps;
   /** Builds on the host and reaches the kind nodes for `kit dev`'s live sync. */
@@ -219,16 +220,22 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
   };
   steps.push(databaseStep);
 
+  const postgresStep =
+    config.postgres &&
+    postgresUpStep(config.postgres, envName, [toolchain, imageSource, ports], imageSource, deps);
+  if (postgresStep) steps.push(postgresStep);
+
   const networksStep: Step<undefined> = {
     id: "networks",
-    title: "registry, emulator + database on the cluster network",
-    needs: [clusterStep, registryStep, emulatorStep, databaseStep],
+    title: `registry, emulator + database${postgresStep ? " + PostgreSQL" : ""} on the cluster network`,
+    needs: [clusterStep, registryStep, emulatorStep, databaseStep, ...(postgresStep ? [postgresStep] : [])],
     async apply(ctx) {
       const registry = ctx.resultOf(registryStep);
       await Promise.all([
         registry ? deps.connectLocalRegistry(registry, ctx.resultOf(clusterStep), ctx.signal) : undefined,
         ctx.resultOf(emulatorStep).connectToNetwork(names.network),
         ctx.resultOf(databaseStep).connectToNetwork(names.network),
+        postgresStep && ctx.resultOf(postgresStep).connectToNetwork(names.network),
       ]);
       return undefined;
     },
@@ -342,6 +349,7 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
       image: imageStep,
       terraform: terraformStep,
       emulator: emulatorStep,
+      postgres: postgresStep,
       networks: networksStep,
       deps: deps.containers,
     });

@@ -37,8 +37,9 @@ export const DEFAULT_PORTS = {
   registry: 5001,
   aws: 4566,
   database: 27017,
+  postgres: 5432,
   // Helm apps and container apps alike (kit.config.yaml apps and containers).
-  apps: { "go-app": 30080, "node-app": 30081, "data-api": 30082 } as Record<string, number>,
+  apps: { "go-app": 30080, "node-app": 30081, "data-api": 30082, "pmp-api": 30083 } as Record<string, number>,
 };
 
 /** The project files a checkout needs for kit up/down/rollout and ./deploy-apps. */
@@ -100,13 +101,14 @@ export function portsFor(offset: number) {
     registry: DEFAULT_PORTS.registry + offset,
     aws: DEFAULT_PORTS.aws + offset,
     database: DEFAULT_PORTS.database + offset,
+    postgres: DEFAULT_PORTS.postgres + offset,
     apps: Object.fromEntries(Object.entries(DEFAULT_PORTS.apps).map(([app, port]) => [app, port + offset])),
   };
 }
 
 const allPorts = (offset: number): number[] => {
   const ports = portsFor(offset);
-  return [ports.registry, ports.aws, ports.database, ...Object.values(ports.apps)];
+  return [ports.registry, ports.aws, ports.database, ports.postgres, ...Object.values(ports.apps)];
 };
 
 /** freePortOffset picks an offset (1000 to 2600) whose ports are all free now and not handed out before. */

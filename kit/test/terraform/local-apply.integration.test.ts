@@ -15,6 +15,14 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  GetBucketEncryptionCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   emulatorClientConfig,
@@ -99,6 +107,20 @@ describe("terraform/environments/local on the emulator", () => {
     expect(
       backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
     ).toBe("ENABLED");
+
+    // pmp-api's notices (seed 004): private, versioned, under the bucket's own KMS key, seeded.
+    const bucket = "kit-local-pmp-notices";
+    expect(outputs.pmp_notices_bucket).toBe(bucket);
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe("Enabled");
+    const sse = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    expect(
+      sse.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+    ).toBe("aws:kms");
+    const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    expect(Object.values(block.PublicAccessBlockConfiguration ?? {})).toEqual([true, true, true, true]);
+    const notice = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "notices/current.json" }));
+    expect(JSON.parse(await (notice.Body?.transformToString() ?? "{}"))).toMatchObject({ version: 1 });
   });
 
   it("destroys everything it created", async () => {
@@ -112,5 +134,7 @@ describe("terraform/environments/local on the emulator", () => {
     await expect(
       new DynamoDBClient(config).send(new DescribeTableCommand({ TableName: "kit-local-data-api-items" })),
     ).rejects.toThrow(/not found|ResourceNotFound/);
+    const buckets = await new S3Client({ ...config, forcePathStyle: true }).send(new ListBucketsCommand({}));
+    expect((buckets.Buckets ?? []).map((b) => b.Name)).not.toContain("kit-local-pmp-notices");
   });
 });

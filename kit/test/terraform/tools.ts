@@ -31,6 +31,7 @@ export const MODULES = [
   "edge",
   "audit",
   "dynamodb",
+  "s3-bucket",
 ] as const;
 
 /** ENVIRONMENTS are the root configurations. */

@@ -126,6 +126,40 @@ describe("kit up / status / down", () => {
     expect((await httpText(`${url}/data`, { method: "POST", headers: json, body: "[]" })).status).toBe(400);
   });
 
+  it("runs pmp-api (seed 004: a Lambda on AWS) on kit's PostgreSQL, migrated, and the notice Terraform put in S3", async () => {
+    const url = env.appUrl("pmp-api");
+    const json = { "content-type": "application/json" };
+    const put = await httpText(`${url}/preferences/e2e-user`, {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify({ choices: { analytics: true } }),
+    });
+    expect(put.status, put.body).toBe(200);
+    const got = await httpText(`${url}/preferences/e2e-user`);
+    expect(got.status, got.body).toBe(200);
+    expect(JSON.parse(got.body)).toMatchObject({
+      userId: "e2e-user",
+      choices: { analytics: true },
+      current: true,
+      notice: { key: "notices/current.json" },
+    });
+    const postgres = await run("docker", [
+      "exec",
+      `kit-${env.name}-postgres`,
+      "psql",
+      "-U",
+      "pmp",
+      "-d",
+      "pmp",
+      "-tAc",
+      "SELECT name FROM pgmigrations ORDER BY id",
+    ]);
+    expect(postgres.stdout.trim().split("\n")).toEqual([
+      "1764633600000_preferences",
+      "1764720000000_preferences_updated_index",
+    ]);
+  });
+
   it("a second kit up changes nothing and says so", async () => {
     const result = await env.kit(["--json", "up"]);
     expect(result.exitCode).toBe(0);

@@ -65,3 +65,23 @@ module "data_api_table" {
   # The emulator's table is thrown away with the environment.
   deletion_protection = false
 }
+
+# Seed 004's PMP API (apps/pmp-api) reads the consent notice in force from here (NOTICES_BUCKET).
+# Its database is kit's PostgreSQL locally (RDS behind RDS Proxy on AWS).
+module "pmp_notices" {
+  source = "../../modules/s3-bucket"
+
+  name          = "${local.name}-pmp-notices"
+  force_destroy = true
+  # The emulator speaks plain HTTP; a TLS-only policy would refuse every call (moto enforces it).
+  require_tls = false
+  seed_objects = {
+    "notices/current.json" = {
+      content = jsonencode({
+        version  = 1
+        purposes = ["analytics", "ads", "personalisation"]
+        vendors  = ["kit-example-vendor"]
+      })
+    }
+  }
+}

@@ -27,3 +27,8 @@ output "data_api_table_name" {
   description = "data-api's DynamoDB table on the emulator."
   value       = module.data_api_table.table_name
 }
+
+output "pmp_notices_bucket" {
+  description = "Seed 004's consent notices (apps/pmp-api NOTICES_BUCKET)."
+  value       = module.pmp_notices.bucket
+}

@@ -4,8 +4,9 @@
  * have one. In the locally built image no service may download artifacts at runtime, so DynamoDB
  * (DynamoDB Local, a Java download) is not in its readiness set; see ../README.md.
  */
+
+import { ensureKitImage } from "../../../images/kit-image.ts";
 import { startEmulator } from "../emulator.ts";
-import { ensureEmulatorImage } from "../images.ts";
 import type {
   AwsEmulatorProvider,
   AwsEmulatorStartOptions,
@@ -39,7 +40,7 @@ export const localstackProvider: AwsEmulatorProvider = {
       options.image ??
       (upstream
         ? LOCALSTACK_PIN.upstreamImage
-        : await ensureEmulatorImage("localstack", LOCALSTACK_PIN.version, localstackBuildArgs(), {
+        : await ensureKitImage("localstack", LOCALSTACK_PIN.version, localstackBuildArgs(), {
             ...options,
             debianSuite: LOCALSTACK_PIN.debianSuite,
           }));

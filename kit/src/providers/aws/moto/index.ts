@@ -2,8 +2,9 @@
  * moto runs moto's server: every service moto emulates behind one endpoint, in memory, with no
  * runtime downloads. kit's default emulator (it needs no account or token).
  */
+
+import { ensureKitImage } from "../../../images/kit-image.ts";
 import { startEmulator } from "../emulator.ts";
-import { ensureEmulatorImage } from "../images.ts";
 import type {
   AwsEmulatorProvider,
   AwsEmulatorStartOptions,
@@ -27,7 +28,7 @@ export const motoProvider: AwsEmulatorProvider = {
       options.image ??
       (options.imageSource === "upstream"
         ? MOTO_PIN.upstreamImage
-        : await ensureEmulatorImage(
+        : await ensureKitImage(
             "moto",
             MOTO_PIN.version,
             { MOTO_VERSION: MOTO_PIN.version, AWSCLI_VERSION: MOTO_PIN.awscli },

@@ -1,10 +1,14 @@
+/**
+ * kit-image builds the images kit keeps in kit/images (the AWS emulators, PostgreSQL) on kit's Debian
+ * base, tagged by a hash of every input, so a present image is never built again.
+ */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { inputsHash } from "../../hash.ts";
-import { DEFAULT_BASE_SPEC, ensureBaseImage } from "../../images/base.ts";
-import { hostCaContext } from "../../images/host-ca.ts";
-import { KIT_DIR } from "../../paths.ts";
-import { buildImage, imageExists } from "../../tools/docker.ts";
+import { inputsHash } from "../hash.ts";
+import { KIT_DIR } from "../paths.ts";
+import { buildImage, imageExists } from "../tools/docker.ts";
+import { DEFAULT_BASE_SPEC, ensureBaseImage } from "./base.ts";
+import { hostCaContext } from "./host-ca.ts";
 
 const IMAGES_DIR = join(KIT_DIR, "images");
 
@@ -14,9 +18,12 @@ export interface ImageBuildOptions {
   onLine?: (line: string) => void;
 }
 
-/** ensureEmulatorImage builds kit/images/<name> with buildArgs unless the engine has it; returns the tag. */
-export async function ensureEmulatorImage(
-  name: "moto" | "localstack",
+/** KitImageName names a folder of kit/images built on kit's Debian base (ferretdb is built by its provider). */
+export type KitImageName = "moto" | "localstack" | "postgres";
+
+/** ensureKitImage builds kit/images/<name> with buildArgs unless the engine has it; returns the tag. */
+export async function ensureKitImage(
+  name: KitImageName,
   version: string,
   buildArgs: Record<string, string>,
   options: ImageBuildOptions & { debianSuite?: string } = {},
