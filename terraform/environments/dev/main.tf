@@ -244,7 +244,7 @@ module "edge" {
 
   name                      = local.name
   domain_name               = var.domain_name
-  subject_alternative_names = [for app in sort(setunion(var.apps, ["data-api"])) : "${app}.${var.domain_name}"]
+  subject_alternative_names = [for app in sort(setunion(var.apps, ["data-api", "pmp"])) : "${app}.${var.domain_name}"]
   access_log_retention_days = var.log_retention_days
 }
 
@@ -352,5 +352,5 @@ module "observability" {
       severity            = "ticket"
       runbook             = "${local.runbooks}#database-unreachable-or-slow-node-app-not-ready-alarms-docdb-"
     }
-  }, [for m in module.data_api : m.alarms]...)
+  }, module.pmp_api.alarms, local.pmp_database_alarms, [for m in module.data_api : m.alarms]...)
 }

@@ -206,3 +206,15 @@ variable "ticket_emails" {
   type        = set(string)
   default     = []
 }
+
+variable "pmp_partner_api_url" {
+  description = "The third-party API seed 004's function asks (through the NAT gateway)."
+  type        = string
+  default     = "https://api.partner.example.com/v1/health"
+}
+
+variable "pmp_db_instance_class" {
+  description = "Seed 004's PostgreSQL instance class."
+  type        = string
+  default     = "db.t4g.medium"
+}

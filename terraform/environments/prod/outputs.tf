@@ -116,3 +116,13 @@ output "data_api_ecs" {
     task_family = module.data_api[0].task_family
   }, null)
 }
+
+output "pmp_api_domain_name" {
+  description = "Seed 004's API (its custom domain)."
+  value       = module.pmp_api.api_domain_name
+}
+
+output "pmp_gitlab_deployer" {
+  description = "The IAM user GitLab deploys seed 004's function with."
+  value       = module.pmp_api.deployer_user_name
+}

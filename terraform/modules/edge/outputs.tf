@@ -19,3 +19,8 @@ output "access_logs_bucket" {
 
   depends_on = [aws_s3_bucket_policy.access_logs]
 }
+
+output "certificate_domain_names" {
+  description = "Every name the certificate covers."
+  value       = concat([var.domain_name], var.subject_alternative_names)
+}

@@ -192,3 +192,27 @@ run "customer_symptoms_page_causes_open_tickets" {
     error_message = "Causes (node CPU, a lost node the cluster absorbs, database CPU, restarts) must open tickets, not page."
   }
 }
+
+run "pmp_api_function_reaches_its_database_through_the_proxy_only" {
+  command = plan
+
+  assert {
+    condition     = join(",", module.pmp_database.client_names) == "lambda"
+    error_message = "The function's security group is the proxy's only client."
+  }
+
+  assert {
+    condition     = module.pmp_api.function_name == "pmp-api-${var.environment}-api" && module.pmp_api.ssm_prefix == "/kit-${var.environment}-pmp"
+    error_message = "serverless.yml's names (service pmp-api, stage = environment) and parameters (/kit-<env>-pmp/...) per environment."
+  }
+
+  assert {
+    condition     = contains(module.edge.certificate_domain_names, "pmp.${var.domain_name}")
+    error_message = "The edge certificate names the API's custom domain."
+  }
+
+  assert {
+    condition     = module.observability.alarm_severities["kit-${var.environment}-pmp-lambda-errors"] == "page" && module.observability.alarm_severities["kit-${var.environment}-pmp-db-cpu"] == "ticket"
+    error_message = "The function's errors page; database CPU opens a ticket."
+  }
+}
