@@ -10,7 +10,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { type Config, loadConfig } from "./config.ts";
 import { NoticeMissingError, readNotice } from "./notice.ts";
-import { createPgStore, type PreferenceStore } from "./store.ts";
+import { createPgStore, type PreferenceStore, poolConfig } from "./store.ts";
 
 /** Deps are what the handler talks to; tests and the local gateway pass their own. */
 export interface Deps {
@@ -116,7 +116,12 @@ export function createDeps(config: Config = loadConfig(process.env)): Deps {
     region: config.region,
     ...(config.awsEndpoint ? { endpoint: config.awsEndpoint, forcePathStyle: true } : {}),
   });
-  return { config, store: createPgStore(config.databaseUrl), s3, fetch: globalThis.fetch };
+  return {
+    config,
+    store: createPgStore(poolConfig(config.database, config.region)),
+    s3,
+    fetch: globalThis.fetch,
+  };
 }
 
 // Built on the first invocation and kept for the instance's life, as Lambda reuses instances.

@@ -1,6 +1,8 @@
 // store is the preferences table (migrations/), through one small pg pool per Lambda instance:
 // RDS Proxy multiplexes the instances' connections onto few database connections on AWS.
+import { Signer } from "@aws-sdk/rds-signer";
 import pg from "pg";
+import type { Database } from "./config.ts";
 
 /** Preferences is one user's row. */
 export interface Preferences {
@@ -34,9 +36,35 @@ function fromRow(row: Row): Preferences {
   };
 }
 
+/**
+ * poolConfig is pg's configuration for a database: a URL as it is; RDS Proxy with TLS and a fresh
+ * IAM token for each new connection (a token is valid 15 minutes; pg asks for the password when
+ * it connects).
+ */
+export function poolConfig(database: Database, region: string): pg.PoolConfig {
+  const common = { max: 2, idleTimeoutMillis: 60_000 };
+  if (database.kind === "url") return { ...common, connectionString: database.url };
+  const signer = new Signer({
+    hostname: database.host,
+    port: database.port,
+    username: database.user,
+    region,
+  });
+  return {
+    ...common,
+    host: database.host,
+    port: database.port,
+    database: database.database,
+    user: database.user,
+    password: () => signer.getAuthToken(),
+    // Verified with RDS's CAs: serverless.yml sets NODE_EXTRA_CA_CERTS to the runtime's bundle.
+    ssl: { rejectUnauthorized: true },
+  };
+}
+
 /** createPgStore opens a pool of at most two connections (one Lambda instance serves one request at a time). */
-export function createPgStore(databaseUrl: string): PreferenceStore {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 60_000 });
+export function createPgStore(config: pg.PoolConfig): PreferenceStore {
+  const pool = new pg.Pool(config);
   return {
     async get(userId) {
       const { rows } = await pool.query<Row>("SELECT * FROM preferences WHERE user_id = $1", [userId]);

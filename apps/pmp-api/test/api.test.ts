@@ -30,6 +30,16 @@ describe("migrations", () => {
     await client.end();
     expect(rows.map((r) => r.column_name)).toEqual(["choices", "notice_version", "updated_at", "user_id"]);
   });
+
+  it("give the API's database user what the API does to preferences, and nothing more", async () => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query(
+      "SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = 'pmp_api' AND table_name = 'preferences' ORDER BY 1",
+    );
+    await client.end();
+    expect(rows.map((r) => r.privilege_type)).toEqual(["INSERT", "SELECT", "UPDATE"]);
+  });
 });
 
 describe("the API", () => {

@@ -3,14 +3,12 @@
  * offline AWS provider mirror kit builds from the Go module proxy, and checkov installed from PyPI
  * at a pinned version into a venv under kit's cache.
  */
-import { existsSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { run, which } from "../../src/exec/index.ts";
-import { cacheDir } from "../../src/paths.ts";
+import { run } from "../../src/exec/index.ts";
 import { resolveTerraformBinary } from "../../src/tools/terraform/binary.ts";
 import { ensureProviderMirror } from "../../src/tools/terraform/mirror.ts";
+import { ensurePipTool, type PipTool, pipToolVenv } from "../support/pip-tool.ts";
 
 /** REPO_ROOT is the repository checkout the tests run in. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
@@ -63,42 +61,18 @@ export async function terraformEnv(onLine?: (line: string) => void): Promise<Rec
   };
 }
 
+const CHECKOV: PipTool = { name: "checkov", version: CHECKOV_VERSION, versionArgs: ["--version"] };
+
 /** checkovVenv is where the pinned checkov lives. */
 export function checkovVenv(env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheDir(env), "venvs", `checkov-${CHECKOV_VERSION}`);
+  return pipToolVenv(CHECKOV, env);
 }
 
-/**
- * ensureCheckov installs checkov into its venv (python3 -m venv + pip from PyPI) unless a complete
- * install is there, and returns the checkov executable. A marker written last tells a complete
- * install from an interrupted one, which is removed and redone.
- */
-export async function ensureCheckov(
+/** ensureCheckov installs the pinned checkov from PyPI (once) and returns its executable. */
+export function ensureCheckov(
   options: { signal?: AbortSignal; onLine?: (line: string) => void } = {},
 ): Promise<string> {
-  const venv = checkovVenv();
-  const checkov = join(venv, "bin", "checkov");
-  const marker = join(venv, ".kit-complete");
-  if (existsSync(marker) && existsSync(checkov)) return checkov;
-  // A venv without the marker predates it or was interrupted: keep it if checkov answers with the pinned version.
-  if (existsSync(checkov)) {
-    const probe = await run(checkov, ["--version"], { allowFailure: true, timeoutMs: 120_000 });
-    if (probe.exitCode === 0 && probe.stdout.trim() === CHECKOV_VERSION) {
-      await writeFile(marker, `${CHECKOV_VERSION}\n`);
-      return checkov;
-    }
-  }
-  await rm(venv, { recursive: true, force: true });
-  const python = (await which("python3")) ?? (await which("python"));
-  if (!python) throw new Error("python3 is needed to install checkov from PyPI; install Python >= 3.10.");
-  const common = { signal: options.signal, onLine: options.onLine, timeoutMs: 20 * 60_000 };
-  await run(python, ["-m", "venv", venv], common);
-  await run(join(venv, "bin", "pip"), ["install", "--quiet", `checkov==${CHECKOV_VERSION}`], {
-    ...common,
-    hint: "pip must reach PyPI (or the index in PIP_INDEX_URL).",
-  });
-  await writeFile(marker, `${CHECKOV_VERSION}\n`);
-  return checkov;
+  return ensurePipTool(CHECKOV, options);
 }
 
 /** CheckovFailure is one failed check in checkov's JSON report. */

@@ -157,6 +157,7 @@ describe("kit up / status / down", () => {
     expect(postgres.stdout.trim().split("\n")).toEqual([
       "1764633600000_preferences",
       "1764720000000_preferences_updated_index",
+      "1764806400000_api_user",
     ]);
   });
 

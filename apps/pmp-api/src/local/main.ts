@@ -20,7 +20,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const port = Number(process.env.PORT ?? "8080");
-  const applied = await migrateUp(config.databaseUrl);
+  if (config.database.kind !== "url") {
+    process.stderr.write("pmp-api: the local gateway needs DATABASE_URL (migrations run with a password)\n");
+    return 2;
+  }
+  const applied = await migrateUp(config.database.url);
   log({ msg: "migrations applied", applied });
   const deps = createDeps(config);
   const server = createGateway((event) => route(deps, event));
