@@ -47,7 +47,7 @@ describe("apps/pmp-api/serverless.yml", () => {
     // Every parameter is under the prefix the environments give the module: kit-<env>-pmp.
     expect(asked.length).toBe([...text.matchAll(/\$\{ssm:/g)].length);
     expect(read(ROOT, "terraform", "environments", "dev", "pmp_api.tf")).toContain(
-      'pmp_name = "${local.name}-pmp"',
+      `pmp_name = "\${local.name}-pmp"`,
     );
   });
 

@@ -5,96 +5,22 @@
 # protected GitLab CI/CD variables (docs/pmp-api.md).
 
 locals {
-  deployer_statements = [
-    {
-      Sid    = "ServerlessStack"
-      Effect = "Allow"
-      Action = [
-        "cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DescribeStacks",
-        "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource",
-        "cloudformation:DescribeStackResources", "cloudformation:ListStackResources",
-        "cloudformation:CreateChangeSet", "cloudformation:DescribeChangeSet",
-        "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet", "cloudformation:GetTemplate",
-      ]
-      Resource = [local.stack_arn]
-    },
-    {
-      # No resource-level permissions exist for these.
-      Sid      = "ValidateTemplates"
-      Effect   = "Allow"
-      Action   = ["cloudformation:ValidateTemplate"]
-      Resource = ["*"]
-    },
-    {
-      Sid      = "DeploymentBucketList"
-      Effect   = "Allow"
-      Action   = ["s3:ListBucket", "s3:GetBucketLocation"]
-      Resource = [module.deployment_bucket.arn]
-    },
-    {
-      Sid      = "DeploymentArtifacts"
-      Effect   = "Allow"
-      Action   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
-      Resource = ["${module.deployment_bucket.arn}/serverless/${var.service}/${var.stage}/*"]
-    },
-    {
-      Sid      = "DeploymentBucketKey"
-      Effect   = "Allow"
-      Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      Resource = [module.deployment_bucket.kms_key_arn]
-    },
-    {
-      Sid    = "TheFunction"
-      Effect = "Allow"
-      Action = [
-        "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:CreateFunction",
-        "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PublishVersion",
-        "lambda:ListVersionsByFunction", "lambda:AddPermission", "lambda:RemovePermission",
-        "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
-      ]
-      Resource = [local.function_arn, "${local.function_arn}:*"]
-    },
-    {
-      Sid       = "PassTheFunctionRole"
-      Effect    = "Allow"
-      Action    = ["iam:PassRole"]
-      Resource  = [aws_iam_role.lambda.arn]
-      Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }
-    },
-    {
-      # API Gateway's HTTP APIs get their ids when made: the APIs of this region, and the mapping
-      # on this domain only.
-      Sid    = "HttpApi"
-      Effect = "Allow"
-      Action = ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"]
-      Resource = [
-        "arn:${local.partition}:apigateway:${local.region}::/apis",
-        "arn:${local.partition}:apigateway:${local.region}::/apis/*",
-        "arn:${local.partition}:apigateway:${local.region}::/domainnames/${var.domain_name}/apimappings",
-        "arn:${local.partition}:apigateway:${local.region}::/domainnames/${var.domain_name}/apimappings/*",
-        "arn:${local.partition}:apigateway:${local.region}::/tags/*",
-      ]
-    },
-    {
-      Sid      = "FunctionLogGroup"
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:TagResource"]
-      Resource = [local.log_group_arn, "${local.log_group_arn}:*"]
-    },
-    {
-      # Lambda checks that the caller may see the VPC it attaches the function to; no resource-level permissions.
-      Sid      = "DescribeVpcForFunction"
-      Effect   = "Allow"
-      Action   = ["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"]
-      Resource = ["*"]
-    },
-    {
-      Sid      = "ReadDeployParameters"
-      Effect   = "Allow"
-      Action   = ["ssm:GetParameter", "ssm:GetParameters"]
-      Resource = ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter${local.ssm_prefix}/*"]
-    },
-  ]
+  # A JSON template of its own, so a reviewer reads the policy as AWS shows it, and kit/test
+  # evaluates the same file with an IAM policy simulator (kit/test/terraform/deployer-policy.test.ts).
+  deployer_policy = jsonencode(jsondecode(templatefile("${path.module}/deployer-policy.json.tftpl", {
+    partition       = local.partition
+    region          = local.region
+    account         = local.account
+    stack_arn       = local.stack_arn
+    bucket_arn      = module.deployment_bucket.arn
+    bucket_key_arn  = module.deployment_bucket.kms_key_arn
+    artifacts       = "serverless/${var.service}/${var.stage}"
+    function_arn    = local.function_arn
+    lambda_role_arn = aws_iam_role.lambda.arn
+    domain_name     = var.domain_name
+    log_group_arn   = local.log_group_arn
+    ssm_prefix      = local.ssm_prefix
+  })))
 }
 
 resource "aws_iam_user" "deployer" {
@@ -108,7 +34,7 @@ resource "aws_iam_user" "deployer" {
 resource "aws_iam_policy" "deployer" {
   name        = "${var.name}-gitlab-deploy"
   description = "serverless deploy of ${local.function_name}, and nothing else"
-  policy      = jsonencode({ Version = "2012-10-17", Statement = local.deployer_statements })
+  policy      = local.deployer_policy
 
   tags = var.tags
 }

@@ -20,7 +20,7 @@ output "deployer_user_name" {
 
 output "deployer_policy" {
   description = "The deployer's policy document (kit/test checks it denies what serverless deploy does not need)."
-  value       = jsonencode({ Version = "2012-10-17", Statement = local.deployer_statements })
+  value       = local.deployer_policy
 }
 
 output "ssm_prefix" {
