@@ -3,6 +3,7 @@
  * offline AWS provider mirror kit builds from the Go module proxy, and checkov installed from PyPI
  * at a pinned version into a venv under kit's cache.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../../src/exec/index.ts";
@@ -16,21 +17,18 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.u
 /** TERRAFORM_DIR holds the modules and environments. */
 export const TERRAFORM_DIR = join(REPO_ROOT, "terraform");
 
-/** MODULES are the Terraform modules, each with tests/*.tftest.hcl. */
-export const MODULES = [
-  "network",
-  "eks",
-  "ecr",
-  "database",
-  "iam",
-  "observability",
-  "state",
-  "boundary",
-  "edge",
-  "audit",
-  "dynamodb",
-  "s3-bucket",
-] as const;
+/**
+ * MODULES are every Terraform module: each must have tests/*.tftest.hcl (a module without them
+ * fails here, so none is left out of `npm test`).
+ */
+export const MODULES: string[] = readdirSync(join(TERRAFORM_DIR, "modules"), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => {
+    if (!existsSync(join(TERRAFORM_DIR, "modules", entry.name, "tests")))
+      throw new Error(`terraform/modules/${entry.name} has no tests/ folder: add its terraform test`);
+    return entry.name;
+  })
+  .sort();
 
 /** ENVIRONMENTS are the root configurations. */
 export const ENVIRONMENTS = ["local", "dev", "prod", "bootstrap"] as const;
