@@ -4,11 +4,12 @@
  * variable the ECS task (environments/dev/data_api.tf) or kit's container (kit.config.yaml) sets is
  * in its second, and nothing that neither sets.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { resourceTypes } from "../support/terraform-source.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const doc = readFileSync(join(ROOT, "docs", "data-api.md"), "utf8");
@@ -43,15 +44,8 @@ function tables(lines: string[]): string[][] {
 
 const backticked = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
 
-function resourceTypes(module: string): string[] {
-  const dir = join(ROOT, "terraform", "modules", module);
-  const types = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".tf"))) {
-    for (const m of readFileSync(join(dir, file), "utf8").matchAll(/^resource\s+"([\w-]+)"/gm))
-      types.add(m[1] ?? "");
-  }
-  return [...types];
-}
+const moduleResourceTypes = (module: string): string[] =>
+  resourceTypes(join(ROOT, "terraform", "modules", module));
 
 /** taskEnvironment returns the keys of the data_api module's `environment = { … }` in data_api.tf. */
 function taskEnvironment(): string[] {
@@ -71,7 +65,7 @@ function containerEnvironment(): string[] {
 describe("docs/data-api.md", () => {
   it("maps every resource type of modules ecs-service and dynamodb to its local stand-in", () => {
     const rows = (tables(section("## What runs where"))[0] ?? []).flatMap(backticked);
-    const types = [...resourceTypes("ecs-service"), ...resourceTypes("dynamodb")].sort();
+    const types = [...moduleResourceTypes("ecs-service"), ...moduleResourceTypes("dynamodb")].sort();
     expect(types.length).toBeGreaterThan(10);
     expect(types.filter((t) => !rows.includes(t))).toEqual([]);
     expect(rows.filter((r) => !types.includes(r))).toEqual([]);

@@ -6,29 +6,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { resourceAddresses } from "../support/terraform-source.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const TERRAFORM = join(ROOT, "terraform");
 const DOC = join(ROOT, "docs", "aws-resources.md");
-
-/** tfFiles lists the .tf files directly in dir. */
-function tfFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".tf"))
-    .map((f) => join(dir, f));
-}
-
-/** resourceAddresses returns `type.name` of every `resource "type" "name"` block in the files. */
-function resourceAddresses(files: string[]): string[] {
-  const addresses: string[] = [];
-  for (const file of files) {
-    const text = readFileSync(file, "utf8");
-    for (const match of text.matchAll(/^resource\s+"([\w-]+)"\s+"([\w-]+)"/gm)) {
-      addresses.push(`${match[1]}.${match[2]}`);
-    }
-  }
-  return addresses.sort();
-}
 
 /** documentedResources maps each `## Module \`m\`` section of the doc to the `type.name` entries in it. */
 function documentedResources(markdown: string): Map<string, string[]> {
@@ -60,7 +42,7 @@ describe("docs/aws-resources.md", () => {
   });
 
   it.each(modules)("lists exactly the resources of module %s", (module) => {
-    const code = resourceAddresses(tfFiles(join(TERRAFORM, "modules", module)));
+    const code = resourceAddresses(join(TERRAFORM, "modules", module));
     expect(code.length).toBeGreaterThan(0);
     const doc = [...(documented.get(module) ?? [])].sort();
     const missing = code.filter((a) => !doc.includes(a));
@@ -80,7 +62,7 @@ describe("terraform/environments", () => {
   it.each(readdirSync(join(TERRAFORM, "environments")).sort())(
     "%s composes modules and holds no resources",
     (env) => {
-      expect(resourceAddresses(tfFiles(join(TERRAFORM, "environments", env)))).toEqual([]);
+      expect(resourceAddresses(join(TERRAFORM, "environments", env))).toEqual([]);
     },
   );
 });
@@ -88,6 +70,6 @@ describe("terraform/environments", () => {
 describe("the resource parser", () => {
   it("finds resource blocks and ignores data sources, comments and nested blocks", () => {
     const dir = join(ROOT, "kit", "test", "docs", "fixtures");
-    expect(resourceAddresses(tfFiles(dir))).toEqual(["aws_s3_bucket.this", "aws_sns_topic.alarms"]);
+    expect(resourceAddresses(dir)).toEqual(["aws_s3_bucket.this", "aws_sns_topic.alarms"]);
   });
 });
