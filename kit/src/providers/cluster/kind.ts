@@ -14,7 +14,7 @@ import { type Execer, realExecer } from "../../exec/execer.ts";
 import { KIND_DIR } from "../../images/node/parts.ts";
 import { environmentDir } from "../../paths.ts";
 import { ensureGoTool } from "../../tools/catalog.ts";
-import { createDockerCli, type DockerCli, dockerCli } from "../../tools/docker.ts";
+import { createDockerCli, type DockerCli } from "../../tools/docker.ts";
 import { listNodes, waitForClusterDns, waitForReadyNodes } from "./kube.ts";
 import type { ClusterProvider, ClusterRef, EnsureOptions, EnsureResult, NodeState } from "./types.ts";
 
@@ -106,7 +106,7 @@ export class KindCluster implements ClusterProvider {
   constructor(options: KindClusterOptions = {}) {
     this.options = options;
     this.execer = options.execer ?? realExecer;
-    this.docker = options.execer ? createDockerCli(options.execer).docker : dockerCli.docker;
+    this.docker = createDockerCli(this.execer).docker;
     this.name = options.name ?? "kit";
     this.kubeconfigPath =
       options.kubeconfigPath ?? join(environmentDir(this.name, options.env), "kubeconfig");
