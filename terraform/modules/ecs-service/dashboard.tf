@@ -3,10 +3,11 @@
 # observability's `alarms` takes (it owns the topic they notify).
 
 locals {
-  tg_dims   = { LoadBalancer = aws_lb.this.arn_suffix, TargetGroup = aws_lb_target_group.this.arn_suffix }
-  ecs_dims  = { ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.this.name }
-  region    = data.aws_region.current.region
-  tg_metric = ["LoadBalancer", aws_lb.this.arn_suffix, "TargetGroup", aws_lb_target_group.this.arn_suffix]
+  tg_dims  = { LoadBalancer = aws_lb.this.arn_suffix, TargetGroup = aws_lb_target_group.this.arn_suffix }
+  ecs_dims = { ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.this.name }
+  region   = data.aws_region.current.region
+  # The same dimensions as a dashboard metric's name/value list.
+  tg_metric = flatten([for name in ["LoadBalancer", "TargetGroup"] : [name, local.tg_dims[name]]])
 
   alarms = {
     "${var.name}-5xx" = {
