@@ -10,6 +10,26 @@ function log(fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
 }
 
+/**
+ * migrateWhenReachable applies the migrations, retrying while the database cannot be reached yet
+ * (the container may start before PostgreSQL, as after a restart of Docker) for up to a minute;
+ * a failing migration is not retried.
+ */
+async function migrateWhenReachable(url: string): Promise<string[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await migrateUp(url);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      const unreachable = ["ECONNREFUSED", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "57P03"].includes(code);
+      if (!unreachable || Date.now() > deadline) throw err;
+      log({ msg: "database not reachable yet; retrying", code });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -24,7 +44,7 @@ async function main(): Promise<number> {
     process.stderr.write("pmp-api: the local gateway needs DATABASE_URL (migrations run with a password)\n");
     return 2;
   }
-  const applied = await migrateUp(config.database.url);
+  const applied = await migrateWhenReachable(config.database.url);
   log({ msg: "migrations applied", applied });
   const deps = createDeps(config);
   const server = createGateway((event) => route(deps, event));
