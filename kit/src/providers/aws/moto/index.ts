@@ -39,7 +39,9 @@ export const motoProvider: AwsEmulatorProvider = {
         provider: "moto",
         image,
         port: MOTO_PORT,
-        env: { MOTO_PORT: String(MOTO_PORT) },
+        // AWS's managed policies (AmazonSSMManagedInstanceCore, ...) exist in every account; moto
+        // has them only when asked, and Terraform that attaches one fails without them.
+        env: { MOTO_PORT: String(MOTO_PORT), MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
         services: MOTO_SERVICES,
         resetPath: "/moto-api/reset",
       },
