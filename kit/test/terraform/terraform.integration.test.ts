@@ -93,11 +93,19 @@ describe.each(["dev", "prod"])("environment %s as a whole", (name) => {
   });
 });
 
+describe("environment testapp (seed 002) as a whole", () => {
+  it("passes its terraform test plan assertions (tags, the region/environment pairs allowed)", async () => {
+    await tf("environments/testapp", ["init", "-backend=false", "-no-color"]);
+    expect(await tf("environments/testapp", ["test", "-no-color"])).toMatch(/Success! \d+ passed, 0 failed/);
+  });
+});
+
 describe("environments", () => {
   it("dev and prod compose the same modules the same way (only tfvars and backend differ)", async () => {
     for (const file of [
       "main.tf",
       "data_api.tf",
+      "pmp_api.tf",
       "variables.tf",
       "outputs.tf",
       "tests/environment.tftest.hcl",

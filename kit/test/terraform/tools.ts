@@ -31,7 +31,7 @@ export const MODULES: string[] = readdirSync(join(TERRAFORM_DIR, "modules"), { w
   .sort();
 
 /** ENVIRONMENTS are the root configurations. */
-export const ENVIRONMENTS = ["local", "dev", "prod", "bootstrap"] as const;
+export const ENVIRONMENTS = ["local", "dev", "prod", "bootstrap", "testapp"] as const;
 
 /** CHECKOV_VERSION pins checkov (PyPI); part of the venv's path, so a bump installs afresh. */
 export const CHECKOV_VERSION = "3.3.30";

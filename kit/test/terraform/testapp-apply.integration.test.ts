@@ -1,0 +1,189 @@
+/**
+ * Seed 002's test-app (terraform/environments/testapp) applied to the AWS emulator in all four
+ * region/environment stacks, as its pipeline applies them, each with its own stacks/*.tfvars and
+ * state, inside kit's Terraform sandbox; then destroyed. The account's existing parts the root looks
+ * up (a VPC named main-<region> with public and private subnets, an ISSUED certificate) are made
+ * first, with the emulator's own CLI. Checked: every taggable resource of a stack carries
+ * Environment and ProjectId=1234, the instances are 3 and tagged, the user data has no credential.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/exec/index.ts";
+import { type RunningAwsEmulator, startAwsEmulator } from "../../src/providers/aws/index.ts";
+import { requireDocker } from "../../src/tools/docker.ts";
+import {
+  removeTerraformSandboxes,
+  type SandboxedTerraform,
+  sandboxedTerraform,
+} from "../../src/tools/terraform/terraform.ts";
+import { TERRAFORM_DIR } from "./tools.ts";
+
+const PROJECT = `kit-testapp-${process.pid}`;
+const STACKS = [
+  { name: "prod-us-east-1", region: "us-east-1", environment: "prod" },
+  { name: "prod-us-west-2", region: "us-west-2", environment: "prod" },
+  { name: "prod-eu-west-1", region: "eu-west-1", environment: "prod" },
+  { name: "uat-us-east-1", region: "us-east-1", environment: "uat" },
+] as const;
+const log = (line: string): void => {
+  if (process.env.KIT_TEST_VERBOSE) console.log(line);
+};
+
+let emulator: RunningAwsEmulator;
+let work: string;
+const sandboxes = new Map<string, SandboxedTerraform>();
+
+/** aws runs the AWS CLI inside the emulator's container, against the emulator, and parses its JSON. */
+async function aws(region: string, args: string[]): Promise<unknown> {
+  const { stdout } = await run(
+    "docker",
+    ["exec", emulator.containerName, "awslocal", "--region", region, "--output", "json", ...args],
+    { timeoutMs: 60_000 },
+  );
+  return stdout.trim() ? JSON.parse(stdout) : undefined;
+}
+
+// What the account already has in each region: the VPC and its tiers, the HTTPS certificates.
+const ACCOUNT_PARTS = `
+set -e
+i=0
+vpc=$(awslocal ec2 create-vpc --region "$1" --cidr-block 10.20.0.0/16 \\
+  --tag-specifications "ResourceType=vpc,Tags=[{Key=Name,Value=main-$1}]" --query Vpc.VpcId --output text)
+for tier in public private; do for az in a b; do
+  awslocal ec2 create-subnet --region "$1" --vpc-id "$vpc" --cidr-block "10.20.$i.0/24" --availability-zone "$1$az" \\
+    --tag-specifications "ResourceType=subnet,Tags=[{Key=Tier,Value=$tier}]" > /dev/null
+  i=$((i+1))
+done; done
+for domain in testapp.example.com uat.testapp.example.com; do
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout /tmp/$domain.key -out /tmp/$domain.crt -days 30 -subj "/CN=$domain" 2>/dev/null
+  awslocal acm import-certificate --region "$1" --certificate "fileb:///tmp/$domain.crt" --private-key "fileb:///tmp/$domain.key" > /dev/null
+done
+`;
+
+beforeAll(async () => {
+  await requireDocker();
+  emulator = await startAwsEmulator({ project: PROJECT, emulator: "moto", onLine: log });
+  work = await mkdtemp(join(tmpdir(), "kit-testapp-"));
+  for (const region of ["us-east-1", "us-west-2", "eu-west-1"])
+    await run("docker", ["exec", emulator.containerName, "sh", "-c", ACCOUNT_PARTS, "account-parts", region]);
+  for (const stack of STACKS) {
+    const terraform = await sandboxedTerraform({
+      project: PROJECT,
+      configRoot: TERRAFORM_DIR,
+      moduleDir: "environments/testapp",
+      emulator,
+      stateFile: join(work, stack.name, "terraform.tfstate"),
+      dataDir: join(work, stack.name, "data"),
+      varFiles: [`stacks/${stack.name}.tfvars`],
+      // Prod's load balancer and database refuse deletion; this copy must be destroyed after.
+      vars: { deletion_protection: "false" },
+      localBackend: true,
+      onLine: log,
+    });
+    sandboxes.set(stack.name, terraform);
+  }
+  // One after another: moto's server does not take concurrent changes from four applies reliably
+  // (a parallel run hung on a request that never got an answer).
+  for (const terraform of sandboxes.values()) {
+    await terraform.init();
+    await terraform.apply();
+  }
+}, 90 * 60_000);
+
+afterAll(async () => {
+  for (const terraform of sandboxes.values()) await terraform.close();
+  await removeTerraformSandboxes(PROJECT);
+  await emulator?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+}, 10 * 60_000);
+
+describe.each(STACKS)(
+  "environments/testapp, stack $name, on the emulator",
+  ({ name, region, environment }) => {
+    it("applied: 3 tagged instances behind the load balancer, the user data without the credential", async () => {
+      const outputs = await (sandboxes.get(name) as SandboxedTerraform).output();
+      const group = (await aws(region, [
+        "autoscaling",
+        "describe-auto-scaling-groups",
+        "--auto-scaling-group-names",
+        String(outputs.autoscaling_group_name),
+      ])) as {
+        AutoScalingGroups: { MinSize: number; MaxSize: number; Instances: { InstanceId: string }[] }[];
+      };
+      const asg = group.AutoScalingGroups[0];
+      expect(asg?.MinSize).toBe(3);
+      expect(asg?.MaxSize).toBe(6);
+      expect(asg?.Instances).toHaveLength(3);
+
+      const instances = (await aws(region, [
+        "ec2",
+        "describe-instances",
+        "--filters",
+        `Name=tag:Environment,Values=${environment}`,
+        "Name=tag:ProjectId,Values=1234",
+        "Name=tag:App,Values=testapp",
+        "Name=instance-state-name,Values=running",
+      ])) as {
+        Reservations: { Instances: { InstanceId: string; MetadataOptions?: { HttpTokens: string } }[] }[];
+      };
+      const ids = instances.Reservations.flatMap((r) => r.Instances.map((i) => i.InstanceId)).sort();
+      expect(ids).toEqual(asg?.Instances.map((i) => i.InstanceId).sort());
+
+      const versions = (await aws(region, ["ec2", "describe-launch-templates"])) as {
+        LaunchTemplates: { LaunchTemplateId: string; LaunchTemplateName: string }[];
+      };
+      const template = versions.LaunchTemplates.find((t) =>
+        t.LaunchTemplateName.startsWith(`testapp-${environment}-`),
+      );
+      const data = (await aws(region, [
+        "ec2",
+        "describe-launch-template-versions",
+        "--launch-template-id",
+        String(template?.LaunchTemplateId),
+      ])) as { LaunchTemplateVersions: { LaunchTemplateData: { UserData: string } }[] };
+      const userData = Buffer.from(
+        data.LaunchTemplateVersions[0]?.LaunchTemplateData.UserData ?? "",
+        "base64",
+      ).toString();
+      expect(userData).toContain(`/testapp/${environment}/autoupdater-credential`);
+      expect(userData).toContain("/usr/local/bin/testapp-autoupdater");
+      expect(userData).not.toContain("tUkArsHqQX4A7Hk7");
+    });
+
+    it("tags every taggable resource it made with Environment and ProjectId=1234", async () => {
+      const found = (await aws(region, ["resourcegroupstaggingapi", "get-resources"])) as {
+        ResourceTagMappingList: { ResourceARN: string; Tags: { Key: string; Value: string }[] }[];
+      };
+      const ours = found.ResourceTagMappingList.filter((r) =>
+        r.Tags.some((t) => t.Key === "ManagedBy" && t.Value === "terraform"),
+      );
+      // The load balancer, target group, security groups, key, parameter, instances, volumes at least.
+      expect(ours.length).toBeGreaterThan(5);
+      const stackTags = ours.filter((r) =>
+        r.Tags.some((t) => t.Key === "Environment" && t.Value === environment),
+      );
+      for (const resource of stackTags) {
+        const tags = Object.fromEntries(resource.Tags.map((t) => [t.Key, t.Value]));
+        expect(tags, resource.ResourceARN).toMatchObject({ Environment: environment, ProjectId: "1234" });
+      }
+      const untagged = ours.filter((r) => !r.Tags.some((t) => t.Key === "ProjectId" && t.Value === "1234"));
+      expect(untagged.map((r) => r.ResourceARN)).toEqual([]);
+    });
+  },
+);
+
+describe("environments/testapp on the emulator, torn down", () => {
+  it("destroys every stack, leaving no autoscaling group or load balancer", async () => {
+    for (const terraform of sandboxes.values()) await terraform.destroy();
+    for (const region of ["us-east-1", "us-west-2", "eu-west-1"]) {
+      const groups = (await aws(region, ["autoscaling", "describe-auto-scaling-groups"])) as {
+        AutoScalingGroups: unknown[];
+      };
+      expect(groups.AutoScalingGroups).toEqual([]);
+      const lbs = (await aws(region, ["elbv2", "describe-load-balancers"])) as { LoadBalancers: unknown[] };
+      expect(lbs.LoadBalancers).toEqual([]);
+    }
+  });
+});
