@@ -4,6 +4,7 @@
 // any failed. `npm test` runs scripts/bootstrap.mjs first, which installs dependencies and tools.
 // Usage: node scripts/test.mjs [stage...]   (stages: lint typecheck unit apps integration)
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -58,6 +59,31 @@ const stages = {
         commands.push([
           process.execPath,
           [tsx, join(root, "scripts", "with-test-services.ts"), ...services, "--", "npm", "test"],
+          app,
+        ]);
+      }
+      if (existsSync(join(root, app, "pyproject.toml"))) {
+        // A Python app: its pinned requirements-dev.txt in a venv of its own under kit's cache,
+        // made again when the file changes; an AWS SDK (boto3) gets kit's AWS emulator.
+        const requirements = readFileSync(join(root, app, "requirements-dev.txt"), "utf8");
+        const hash = createHash("sha256").update(requirements).digest("hex").slice(0, 12);
+        const venv = join(cache, "venvs", `${app.split("/").pop()}-${hash}`);
+        const install = `[ -f '${venv}/.kit-complete' ] || { rm -rf '${venv}' && python3 -m venv '${venv}' && '${venv}/bin/pip' install --quiet -r requirements-dev.txt && touch '${venv}/.kit-complete'; }`;
+        commands.push(["sh", ["-c", install], app]);
+        const services = /^boto3\b/m.test(readFileSync(join(root, app, "requirements.txt"), "utf8"))
+          ? ["--aws"]
+          : [];
+        commands.push([
+          process.execPath,
+          [
+            tsx,
+            join(root, "scripts", "with-test-services.ts"),
+            ...services,
+            "--",
+            join(venv, "bin", "python"),
+            "-m",
+            "pytest",
+          ],
           app,
         ]);
       }
