@@ -12,17 +12,18 @@ data "aws_acm_certificate" "this" {
 module "stack" {
   source = "../../modules/ec2-app-stack"
 
-  environment         = var.environment
-  vpc_name            = var.vpc_name
-  public_subnet_tags  = var.public_subnet_tags
-  private_subnet_tags = var.private_subnet_tags
-  instance_type       = var.instance_type
-  min_size            = var.min_size
-  max_size            = var.max_size
-  certificate_arn     = data.aws_acm_certificate.this.arn
-  access_logs_bucket  = var.access_logs_bucket
-  mysql               = var.mysql
-  deletion_protection = var.deletion_protection
+  environment           = var.environment
+  vpc_name              = var.vpc_name
+  public_subnet_tags    = var.public_subnet_tags
+  private_subnet_tags   = var.private_subnet_tags
+  instance_type         = var.instance_type
+  min_size              = var.min_size
+  max_size              = var.max_size
+  certificate_arn       = data.aws_acm_certificate.this.arn
+  access_logs_bucket    = var.access_logs_bucket
+  mysql                 = var.mysql
+  deletion_protection   = var.deletion_protection
+  autoupdate_lambda_zip = var.autoupdate_lambda_zip
   tags = {
     Environment = var.environment
     ProjectId   = "1234"

@@ -22,3 +22,13 @@ output "mysql_endpoint" {
   description = "The back office MySQL (null without one)."
   value       = module.stack.mysql_endpoint
 }
+
+output "autoupdate_document" {
+  description = "The Run Command document that runs the autoupdater (the pipeline's SSM step sends it)."
+  value       = module.stack.autoupdate_document
+}
+
+output "autoupdate_function_name" {
+  description = "Run the autoupdater on demand: aws lambda invoke --function-name <this> --payload '{}' out.json."
+  value       = module.stack.autoupdate_function_name
+}

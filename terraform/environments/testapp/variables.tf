@@ -85,3 +85,9 @@ variable "deletion_protection" {
   type        = bool
   default     = null
 }
+
+variable "autoupdate_lambda_zip" {
+  description = "The on-demand autoupdate Lambda's package, built by the pipeline (scripts/build-lambda.sh); null: no Lambda. Set it as TF_VAR_autoupdate_lambda_zip."
+  type        = string
+  default     = null
+}

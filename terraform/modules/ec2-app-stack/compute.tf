@@ -103,6 +103,7 @@ resource "aws_launch_template" "this" {
   ebs_optimized = true
   user_data = base64encode(templatefile("${path.module}/user-data.sh.tftpl", {
     autoupdater_url      = var.autoupdater_url
+    autoupdater_path     = local.autoupdater_path
     credential_parameter = aws_ssm_parameter.download_credential.name
     region               = local.region
   }))
@@ -170,7 +171,7 @@ resource "aws_autoscaling_group" "this" {
 
   # Tags the instances' SSM commands are aimed with (the Jenkins pipeline and the Lambda).
   dynamic "tag" {
-    for_each = merge(var.tags, { App = var.app })
+    for_each = local.target_tags
     content {
       key                 = tag.key
       value               = tag.value

@@ -10,7 +10,17 @@ output "autoscaling_group_name" {
 
 output "instance_target_tags" {
   description = "The tags that select this stack's instances for SSM commands."
-  value       = merge(var.tags, { App = var.app })
+  value       = local.target_tags
+}
+
+output "autoupdate_document" {
+  description = "The Run Command document that runs the autoupdater."
+  value       = aws_ssm_document.autoupdate.name
+}
+
+output "autoupdate_function_name" {
+  description = "The on-demand autoupdate Lambda (null without a package)."
+  value       = try(aws_lambda_function.autoupdate[0].function_name, null)
 }
 
 output "credential_parameter" {

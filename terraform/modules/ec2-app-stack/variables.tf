@@ -134,3 +134,9 @@ variable "deletion_protection" {
   type        = bool
   default     = null
 }
+
+variable "autoupdate_lambda_zip" {
+  description = "The on-demand autoupdate Lambda's package (apps/testapp-autoupdate: python -m testapp_autoupdate.package OUT.zip); null: no Lambda."
+  type        = string
+  default     = null
+}

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, realpath } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { writeJsonAtomic } from "../../atomic-file.ts";
 import { CancelledError, UserError, wrapError } from "../../errors.ts";
 import { ensureBaseImage } from "../../images/base.ts";
@@ -102,6 +102,17 @@ export interface SandboxedTerraform {
   destroy(): Promise<void>;
   /** output returns `terraform output -json` values by name. */
   output(): Promise<Record<string, unknown>>;
+  /**
+   * runScript runs one of the configuration's own scripts (a path relative to the root module, e.g.
+   * a pipeline's drift check) in the sandbox, in the root module's folder, after init, with
+   * TERRAFORM naming the sandbox's binary and env added. It returns the exit code and output
+   * rather than throwing: the code is the script's answer.
+   */
+  runScript(
+    script: string,
+    args: string[],
+    env?: Record<string, string>,
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** close removes the sandbox container (the network stays for the next run; `kit down` removes it). */
   close(): Promise<void>;
 }
@@ -355,6 +366,23 @@ export async function sandboxedTerraform(options: SandboxedTerraformOptions): Pr
       const stdout = await tf(["output", "-json", "-no-color"], "Outputs need an applied state.", true);
       const raw = JSON.parse(stdout || "{}") as Record<string, { value: unknown }>;
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
+    },
+    async runScript(script, args, extraEnv = {}) {
+      await checked();
+      if (isAbsolute(script) || script.split("/").includes("..") || /['\n\\]/.test(script)) {
+        throw new UserError(`The script ${script} must be a plain path inside ${options.moduleDir}.`, {
+          hint: "Name it relative to the root module, e.g. scripts/drift-check.sh.",
+        });
+      }
+      const result = await sandbox.exec([`${workdir}/${script}`, ...args], {
+        env: { ...env, ...extraEnv, TERRAFORM: tfPath },
+        workdir,
+        signal,
+        hint: `${script} is the configuration's own script; its output says what failed.`,
+        onLine,
+        allowFailure: true,
+      });
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     },
     close: () => sandbox.close(),
   };

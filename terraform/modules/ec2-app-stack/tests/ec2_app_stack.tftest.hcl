@@ -130,6 +130,55 @@ run "the_back_office_database_is_private_and_reached_from_the_instances_only" {
   }
 }
 
+run "the_autoupdate_document_runs_the_autoupdater_and_no_lambda_without_a_package" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_ssm_document.autoupdate.content).mainSteps[0].inputs.runCommand[1] == "/usr/local/bin/testapp-autoupdater" && aws_ssm_document.autoupdate.name == "testapp-prod-autoupdate"
+    error_message = "One document runs /usr/local/bin/testapp-autoupdater, named after the stack."
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.autoupdate) == 0 && length(aws_iam_role.autoupdate) == 0
+    error_message = "No package, no Lambda."
+  }
+}
+
+run "the_lambda_may_run_that_document_on_this_stacks_instances_only" {
+  command = apply
+
+  variables {
+    # Any file stands in for the package here: the plan only hashes it.
+    autoupdate_lambda_zip = "user-data.sh.tftpl"
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.autoupdate[0].policy).Statement : s.Condition if s.Sid == "OnThisStacksInstances"]) == {
+      StringEquals = {
+        "ssm:resourceTag/Environment" = "prod"
+        "ssm:resourceTag/ProjectId"   = "1234"
+        "ssm:resourceTag/App"         = "testapp"
+      }
+    }
+    error_message = "SendCommand reaches only instances carrying this stack's Environment, ProjectId and App."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.autoupdate[0].policy).Statement : s.Resource if s.Sid == "TheAutoupdateDocument"]) == [aws_ssm_document.autoupdate.arn]
+    error_message = "The only document the function may send is the autoupdate document."
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.autoupdate[0].environment[0].variables.TARGET_TAGS) == { Environment = "prod", ProjectId = "1234", App = "testapp" } && aws_lambda_function.autoupdate[0].environment[0].variables.DOCUMENT_NAME == "testapp-prod-autoupdate"
+    error_message = "The function targets the stack's tags with the stack's document."
+  }
+
+  assert {
+    condition     = aws_lambda_function.autoupdate[0].reserved_concurrent_executions == 1 && aws_lambda_function.autoupdate[0].timeout > 600
+    error_message = "One run at a time, with time to wait for the instances."
+  }
+}
+
 run "refuses_more_than_six_instances" {
   command = plan
 
