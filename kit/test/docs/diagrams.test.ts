@@ -13,12 +13,13 @@ const DIR = join(ROOT, "docs", "diagrams");
 const files = diagramFiles(DIR);
 
 describe("docs/diagrams", () => {
-  it("has a picture of each system: the EKS apps, seed 003 on ECS, seed 004 on Lambda, and kit's local environment", () => {
+  it("has a picture of each system: the EKS apps, seed 003 on ECS, seed 004 on Lambda, seed 002 on EC2, and kit's local environment", () => {
     expect(files.map((f) => relative(DIR, f.source))).toEqual([
       "data-api-ecs.dot",
       "eks-apps.dot",
       "kit-local.dot",
       "pmp-api.dot",
+      "testapp.dot",
     ]);
   });
 

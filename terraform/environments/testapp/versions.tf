@@ -10,7 +10,7 @@ terraform {
 
   # One state per stack (region and environment), so a region's pipeline plans and changes its own
   # stack only: `terraform init -backend-config=key=testapp/<environment>/<region>.tfstate`
-  # (scripts/testapp/tf.sh does it). The bucket is the account's state bucket.
+  # (scripts/drift-check.sh does it). The bucket is the account's state bucket.
   backend "s3" {
     bucket       = "kit-terraform-state-000000000000"
     key          = "testapp/unset.tfstate"
