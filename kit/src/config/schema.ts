@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { loadVersions } from "../versions.ts";
 
 /** CONFIG_API_VERSION is the version of kit.config.yaml this kit reads. */
 export const CONFIG_API_VERSION = "kit.dev/v1alpha1";
@@ -204,10 +205,10 @@ export const configSchema = z
         kubernetesVersion: z
           .string()
           .regex(/^v\d+\.\d+\.\d+$/, "must look like v1.34.4")
-          .default("v1.34.4"),
+          .default(loadVersions().kubernetes),
         workers: z.number().int().min(0).max(3).default(0),
       })
-      .default({ provider: "kind", kubernetesVersion: "v1.34.4", workers: 0 }),
+      .default({ provider: "kind", kubernetesVersion: loadVersions().kubernetes, workers: 0 }),
     registry: z.strictObject({ hostPort: port.default(5001) }).default({ hostPort: 5001 }),
     aws: z
       .strictObject({

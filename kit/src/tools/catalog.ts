@@ -3,38 +3,15 @@
  * ensureGoTool builds one (or takes it from the cache) and links it into kit's bin directory,
  * which kit puts first on PATH for every program it runs.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, rename, symlink, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { binDir, KIT_DIR } from "../paths.ts";
+import { binDir } from "../paths.ts";
+import { loadVersions, type Versions } from "../versions.ts";
 import { buildGoProgram, type GoBuildOptions, type GoBuildSpec } from "./go-build.ts";
 import { OPENTOFU_PIN } from "./terraform/versions.ts";
 
-/** Versions is the shape of kit/versions.json. */
-export interface Versions {
-  kubernetes: string;
-  kind: string;
-  helm: string;
-  go: { minimum: string; toolchain: string };
-  python: { minimum: string };
-  dockerEngine: { minimum: string; debianSuite: string; debianPackage: string };
-  terraform: { minimum: string };
-  debian: { suite: string; mirror: string };
-  /** go-containerregistry's crane, which copies images between registries by digest. */
-  crane: string;
-  /** rhysd/actionlint, which checks the GitHub Actions workflows in the test suite. */
-  actionlint: string;
-  /** The ingress controller kit installs (providers/ingress): built from source or the upstream image. */
-  traefik: { version: string; upstreamImage: string };
-  [tool: string]: unknown;
-}
-
-const VERSIONS_FILE = join(KIT_DIR, "versions.json");
-
-/** loadVersions reads kit/versions.json, the one file that pins every tool and image. */
-export function loadVersions(): Versions {
-  return JSON.parse(readFileSync(VERSIONS_FILE, "utf8")) as Versions;
-}
+export { loadVersions, type Versions } from "../versions.ts";
 
 /** k8sMinor returns "34" for "v1.34.4". */
 function k8sMinor(version: string): string {

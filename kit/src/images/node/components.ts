@@ -5,25 +5,17 @@
  * except where the proxy does not serve that version (noted beside it).
  */
 import type { GoBuildSpec } from "../../tools/go-build.ts";
+import { loadVersions, type Versions } from "../../versions.ts";
+
+// Why each pin in kit/versions.json `nodeComponents`: kind v0.30.0's base image builds containerd
+// v2.1.4 (it still supports cgroup v1) and uses CNI plugins v1.7.1 (host-local, loopback, ptp,
+// portmap); it uses crictl v1.33.0, which the module proxy does not serve, so v1.34.0 (matching
+// Kubernetes 1.34); kubeadm 1.34's DefaultEtcdVersion is 3.6.5-0 and its CoreDNSVersion v1.12.1;
+// kind's local-path-provisioner image is rancher/local-path-provisioner v0.0.30; the registry image
+// is CNCF distribution v3.0.0.
 
 /** COMPONENT_VERSIONS pins each component; changing one changes the node image's inputs hash. */
-export const COMPONENT_VERSIONS = {
-  /** kind v0.30.0's base image builds containerd v2.1.4; it still supports cgroup v1. */
-  containerd: "v2.1.4",
-  /** kind v0.30.0 uses v1.7.1 (host-local, loopback, ptp, portmap). */
-  cniPlugins: "v1.7.1",
-  /** kind v0.30.0 uses v1.33.0, which the module proxy does not serve; v1.34.0 matches Kubernetes 1.34. */
-  crictl: "v1.34.0",
-  /** kubeadm 1.34's DefaultEtcdVersion is 3.6.5-0. */
-  etcd: "v3.6.5",
-  etcdImageTag: "3.6.5-0",
-  /** kubeadm 1.34's CoreDNSVersion. */
-  coredns: "v1.12.1",
-  /** kind's local-path-provisioner image is built from rancher/local-path-provisioner v0.0.30. */
-  localPathProvisioner: "v0.0.30",
-  /** The registry image (CNCF distribution). */
-  registry: "v3.0.0",
-} as const;
+export const COMPONENT_VERSIONS: Readonly<Versions["nodeComponents"]> = loadVersions().nodeComponents;
 
 /** containerdSpec builds containerd, ctr and the runc v2 shim. */
 export function containerdSpec(version: string = COMPONENT_VERSIONS.containerd): GoBuildSpec {

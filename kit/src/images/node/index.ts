@@ -106,7 +106,7 @@ export function partImageSpecs(
     baseImage,
     names: [`registry.k8s.io/${name}:${kubernetesVersion}`],
   });
-  const pauseNames = [...new Set(["registry.k8s.io/pause:3.10.1", kind.sandboxImage])];
+  const pauseNames = [...new Set([`registry.k8s.io/pause:${COMPONENT_VERSIONS.pause}`, kind.sandboxImage])];
   return [
     k8s("kube-apiserver"),
     k8s("kube-controller-manager"),
@@ -160,7 +160,7 @@ async function checkKubeadmImages(
     .filter((image) => !provided.has(qualify(image)));
   if (missing.length > 0) {
     throw new KitError("bug", `kubeadm ${version} expects images kit does not build: ${missing.join(", ")}`, {
-      hint: "Update COMPONENT_VERSIONS in kit/src/images/node/components.ts to what `kubeadm config images list` prints.",
+      hint: "Update nodeComponents in kit/versions.json to what `kubeadm config images list` prints.",
     });
   }
 }

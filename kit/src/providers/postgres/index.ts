@@ -10,6 +10,7 @@
 import { run } from "../../exec/index.ts";
 import { ensureKitImage } from "../../images/kit-image.ts";
 import type { ImageSource } from "../../images/source.ts";
+import { loadVersions } from "../../versions.ts";
 import { done, notYet, waitUntil } from "../../wait.ts";
 import {
   connectToNetwork,
@@ -21,9 +22,9 @@ import {
 } from "../container/index.ts";
 
 /** POSTGRES_MAJOR is the PostgreSQL major version: Debian bookworm's, and the official image's tag. */
-export const POSTGRES_MAJOR = "15";
+export const POSTGRES_MAJOR: string = loadVersions().postgres.major;
 /** POSTGRES_UPSTREAM_IMAGE is the official image of the same major version, for upstream mode. */
-export const POSTGRES_UPSTREAM_IMAGE = `postgres:${POSTGRES_MAJOR}-bookworm`;
+export const POSTGRES_UPSTREAM_IMAGE: string = loadVersions().postgres.upstreamImage;
 /** POSTGRES_PORT is the port PostgreSQL listens on inside its container. */
 export const POSTGRES_PORT = 5432;
 /** POSTGRES_COMPONENT is the component label of the PostgreSQL container. */

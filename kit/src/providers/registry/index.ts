@@ -21,12 +21,13 @@ import type { ImageSource } from "../../images/source.ts";
 import { ensureGoTool } from "../../tools/catalog.ts";
 import { docker, KIT_LABEL } from "../../tools/docker.ts";
 import { buildGoProgram } from "../../tools/go-build.ts";
+import { loadVersions } from "../../versions.ts";
 import { done, notYet, waitUntil } from "../../wait.ts";
 import { applyConfigMap } from "../cluster/kube.ts";
 import type { ClusterRef } from "../cluster/types.ts";
 
 /** UPSTREAM_REGISTRY_IMAGE is the image kind's local-registry guide runs. */
-export const UPSTREAM_REGISTRY_IMAGE = "registry:3";
+export const UPSTREAM_REGISTRY_IMAGE: string = loadVersions().registry.upstreamImage;
 
 /** RegistryOptions configure the local registry. */
 export interface RegistryOptions {

@@ -18,9 +18,10 @@ import { ensureBaseImage } from "../../../images/base.ts";
 import { cacheDir, KIT_DIR } from "../../../paths.ts";
 import { buildImage, imageExists } from "../../../tools/docker.ts";
 import { buildGoProgram, type GoBuildSpec } from "../../../tools/go-build.ts";
+import { loadVersions } from "../../../versions.ts";
 
 /** FERRETDB_VERSION is the FerretDB v1 release kit builds (the last v1 line, with the SQLite backend). */
-export const FERRETDB_VERSION = "v1.24.2";
+export const FERRETDB_VERSION: string = loadVersions().ferretdb;
 
 const FERRETDB_MODULE = "github.com/FerretDB/FerretDB";
 

@@ -3,13 +3,14 @@
  * set, so transactions and change streams work), for users whose Docker can pull images.
  */
 import { MongoDBContainer } from "@testcontainers/mongodb";
+import { loadVersions } from "../../../versions.ts";
 import { PROVIDER_LABEL, startManagedContainer } from "../../container/index.ts";
 import { waitForMongo } from "../ready.ts";
 import { databaseNames, MONGO_PORT, runningDatabase } from "../running.ts";
 import type { DatabaseProvider, DatabaseStartOptions, RunningDatabase } from "../types.ts";
 
 /** MONGO_IMAGE is the pinned official image. */
-export const MONGO_IMAGE = "mongo:8.0.15";
+export const MONGO_IMAGE: string = loadVersions().mongo.upstreamImage;
 
 /** mongoProvider starts the official mongo image. */
 export const mongoProvider: DatabaseProvider = {
