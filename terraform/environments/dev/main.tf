@@ -103,7 +103,7 @@ module "database" {
   name                       = "${local.name}-orders"
   vpc_id                     = module.network.vpc_id
   subnet_ids                 = module.network.private_subnet_ids
-  allowed_security_group_ids = { eks-nodes = module.eks.node_security_group_id }
+  allowed_security_group_ids = { eks-nodes = module.eks.node_security_group_id, db-access = module.db_access.security_group_id }
   instance_class             = var.db_instance_class
   instance_count             = var.db_instance_count
   backup_retention_days      = var.db_backup_retention_days

@@ -13,6 +13,11 @@ output "ecr_registry" {
   value       = "${module.ecr.registry_id}.dkr.ecr.${var.region}.amazonaws.com"
 }
 
+output "cluster_autoscaler_role_arn" {
+  description = "IRSA role of Cluster Autoscaler: its Helm value rbac.serviceAccount.annotations (docs/deployment-plan.md)."
+  value       = module.eks.cluster_autoscaler_role_arn
+}
+
 output "lb_controller_role_arn" {
   description = "IRSA role of the AWS Load Balancer Controller."
   value       = module.eks.lb_controller_role_arn

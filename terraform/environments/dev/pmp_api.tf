@@ -44,7 +44,7 @@ module "pmp_database" {
   name                      = local.pmp_name
   vpc_id                    = module.network.vpc_id
   subnet_ids                = module.network.private_subnet_ids
-  client_security_group_ids = { lambda = module.pmp_api.lambda_security_group_id }
+  client_security_group_ids = { lambda = module.pmp_api.lambda_security_group_id, db-access = module.db_access.security_group_id }
   database_name             = "pmp"
   instance_class            = var.pmp_db_instance_class
   multi_az                  = var.environment == "prod"

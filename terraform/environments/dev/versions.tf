@@ -24,11 +24,35 @@ provider "aws" {
 
   # Every resource carries Environment and Project without each module repeating them.
   default_tags {
-    tags = {
-      Environment = var.environment
-      Project     = var.project
-      ManagedBy   = "terraform"
-      Repository  = var.github_repository
-    }
+    tags = local.default_tags
+  }
+}
+
+# The disaster-recovery region: the databases' backup copies (module backup).
+provider "aws" {
+  alias  = "dr"
+  region = var.dr_region
+
+  default_tags {
+    tags = local.default_tags
+  }
+}
+
+# us-east-1: Route 53 health checks publish their metrics there only (module uptime-checks).
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = local.default_tags
+  }
+}
+
+locals {
+  default_tags = {
+    Environment = var.environment
+    Project     = var.project
+    ManagedBy   = "terraform"
+    Repository  = var.github_repository
   }
 }

@@ -218,3 +218,14 @@ variable "pmp_db_instance_class" {
   type        = string
   default     = "db.t4g.medium"
 }
+
+variable "dr_region" {
+  description = "The disaster-recovery region: backup copies of the databases go there."
+  type        = string
+  default     = "eu-central-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.dr_region))
+    error_message = "dr_region must be an AWS region name, e.g. eu-central-1."
+  }
+}

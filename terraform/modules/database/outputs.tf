@@ -37,3 +37,8 @@ output "kms_key_arn" {
   description = "KMS key encrypting the cluster and its snapshots (needed to restore or copy them)."
   value       = aws_kms_key.this.arn
 }
+
+output "cluster_arn" {
+  description = "The cluster's ARN (what AWS Backup selects)."
+  value       = aws_docdb_cluster.this.arn
+}

@@ -204,9 +204,10 @@ resource "aws_eks_node_group" "this" {
 
 data "aws_iam_policy_document" "irsa_assume" {
   for_each = {
-    vpc_cni          = "kube-system:aws-node"
-    lb_controller    = "kube-system:aws-load-balancer-controller"
-    cloudwatch_agent = "amazon-cloudwatch:cloudwatch-agent"
+    vpc_cni            = "kube-system:aws-node"
+    lb_controller      = "kube-system:aws-load-balancer-controller"
+    cloudwatch_agent   = "amazon-cloudwatch:cloudwatch-agent"
+    cluster_autoscaler = "kube-system:cluster-autoscaler"
   }
 
   statement {

@@ -47,3 +47,8 @@ output "access_entries" {
   description = "EKS access entries by key (admin-<name>, deploy-<name>): principal ARN, access policy name and namespaces (null: the whole cluster)."
   value       = { for key, a in local.access : key => { principal_arn = a.arn, policy = a.policy, namespaces = a.namespaces } }
 }
+
+output "cluster_autoscaler_role_arn" {
+  description = "IRSA role of Cluster Autoscaler (its Helm value rbac.serviceAccount.annotations.eks.amazonaws.com/role-arn)."
+  value       = aws_iam_role.cluster_autoscaler.arn
+}

@@ -37,3 +37,8 @@ output "client_names" {
   description = "The names of the security groups allowed to reach the proxy."
   value       = keys(var.client_security_group_ids)
 }
+
+output "instance_arn" {
+  description = "The database instance's ARN (what AWS Backup selects)."
+  value       = aws_db_instance.this.arn
+}

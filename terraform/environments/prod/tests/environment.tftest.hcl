@@ -30,6 +30,21 @@ mock_provider "aws" {
   }
 }
 
+# The disaster-recovery region's provider (backup copies) and us-east-1's (uptime checks).
+mock_provider "aws" {
+  alias = "dr"
+}
+
+mock_provider "aws" {
+  alias = "us_east_1"
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "000000000000" }
+  }
+}
+
 variables {
   alb_arn_suffixes = {
     go-app = { load_balancer = "app/k8s-apps-goapp/0123456789abcdef", target_group = "targetgroup/k8s-apps-goapp/0123456789abcdef" }
@@ -197,8 +212,8 @@ run "pmp_api_function_reaches_its_database_through_the_proxy_only" {
   command = plan
 
   assert {
-    condition     = join(",", module.pmp_database.client_names) == "lambda"
-    error_message = "The function's security group is the proxy's only client."
+    condition     = join(",", module.pmp_database.client_names) == "db-access,lambda"
+    error_message = "The function and the team's db-access host (SSM port forwarding) are the proxy's only clients."
   }
 
   assert {
@@ -214,5 +229,14 @@ run "pmp_api_function_reaches_its_database_through_the_proxy_only" {
   assert {
     condition     = module.observability.alarm_severities["kit-${var.environment}-pmp-lambda-errors"] == "page" && module.observability.alarm_severities["kit-${var.environment}-pmp-db-cpu"] == "ticket"
     error_message = "The function's errors page; database CPU opens a ticket."
+  }
+}
+
+run "every_public_endpoint_is_checked_from_outside_and_pages" {
+  command = plan
+
+  assert {
+    condition     = keys(module.uptime_checks.alarm_names) == ["data-api", "go-app", "node-app", "pmp"]
+    error_message = "go-app, node-app, data-api and pmp-api each have an external check that pages."
   }
 }

@@ -142,6 +142,15 @@ run "lb_controller_may_open_the_cluster_security_group_in_its_vpc" {
   }
 }
 
+run "cluster_autoscaler_resizes_only_this_clusters_node_groups" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.cluster_autoscaler.statement : length(setintersection(s.actions, ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"])) == 0 || [for c in s.condition : c.variable] == ["aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}"]]) && anytrue([for s in data.aws_iam_policy_document.cluster_autoscaler.statement : contains(s.actions, "autoscaling:SetDesiredCapacity")])
+    error_message = "Resizing and terminating are allowed only in Auto Scaling groups tagged as this cluster's."
+  }
+}
+
 run "deploy_role_limited_to_app_namespace" {
   command = plan
 
