@@ -19,6 +19,7 @@ import {
 } from "./binary.ts";
 import type { LoadedConfiguration } from "./configuration.ts";
 import { loadConfiguration } from "./configuration.ts";
+import { renderGapOverrides } from "./emulator-gaps.ts";
 import { assertLocalOnly, RealAwsRefused } from "./guard.ts";
 import {
   CLI_CONFIG,
@@ -233,9 +234,11 @@ export async function sandboxedTerraform(options: SandboxedTerraformOptions): Pr
   let endpointNames =
     Array.isArray(cachedNames) && cachedNames.length > 0 ? (cachedNames as string[]) : undefined;
   const writeEmulatorFiles = async (): Promise<void> => {
-    const files = renderEmulatorFiles(config, endpoint, endpointNames ?? FALLBACK_ENDPOINTS, {
-      localBackend,
-    });
+    const files = {
+      ...renderEmulatorFiles(config, endpoint, endpointNames ?? FALLBACK_ENDPOINTS, { localBackend }),
+      // Where the emulator does not keep an attribute as AWS does, the sandbox's copy ignores it.
+      ...renderGapOverrides(config, rootDir, configRoot),
+    };
     const uncovered = checkOverridden(config, files, endpoint);
     if (uncovered.length > 0 && !options.unsafeSkipGuard) throw new RealAwsRefused(uncovered);
     await shell(heredocScript(files, workdir));
