@@ -43,7 +43,7 @@ describe("renderGapOverrides", () => {
       ]),
     );
     expect(ignored).toEqual({
-      "aws_autoscaling_policy.cpu": "[enabled]",
+      "aws_autoscaling_policy.cpu": "[enabled, predictive_scaling_configuration]",
       "aws_db_instance.mysql": "[password, tags, performance_insights_enabled]",
     });
   });

@@ -12,15 +12,17 @@ import type { HclBlock } from "./hcl.ts";
 
 /** EMULATOR_GAPS: resource type → attributes moto (5.2) does not round-trip. */
 export const EMULATOR_GAPS: Readonly<Record<string, readonly string[]>> = {
-  // Enabled is not stored: every read says false.
-  aws_autoscaling_policy: ["enabled"],
+  // Enabled is not stored (every read says false), and a target-tracking policy comes back with an
+  // empty predictive scaling configuration.
+  aws_autoscaling_policy: ["enabled", "predictive_scaling_configuration"],
   // Performance Insights is not stored: every read says false.
   aws_db_instance: ["performance_insights_enabled"],
   // A tag specification for the launch template itself comes back, one it was never given.
   aws_launch_template: ["tag_specifications"],
-  // The referenced group comes back as <account>/<sg-id>.
-  aws_vpc_security_group_ingress_rule: ["referenced_security_group_id"],
-  aws_vpc_security_group_egress_rule: ["referenced_security_group_id"],
+  // The referenced group comes back as <account>/<sg-id>, and a rule that references a group loses
+  // its description.
+  aws_vpc_security_group_ingress_rule: ["referenced_security_group_id", "description"],
+  aws_vpc_security_group_egress_rule: ["referenced_security_group_id", "description"],
 };
 
 /** GAPS_FILE is the override file's name in each module folder of the scratch copy. */
