@@ -58,6 +58,11 @@ describe.each(MODULES)("module %s", (name) => {
 
   it("initialises from the offline mirror and validates", async () => {
     await tf(dir, ["init", "-backend=false", "-no-color"]);
+    // A module that takes an aliased provider from its caller (configuration_aliases) cannot be
+    // validated alone ("Provider configuration not present"); its terraform test gives it the
+    // aliased provider, and the environments that compose it are validated whole.
+    const versions = await readFile(join(TERRAFORM_DIR, dir, "versions.tf"), "utf8").catch(() => "");
+    if (/configuration_aliases/.test(versions)) return;
     expect(await tf(dir, ["validate", "-no-color"])).toContain("The configuration is valid");
   });
 
