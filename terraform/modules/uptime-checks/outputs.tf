@@ -3,7 +3,20 @@ output "health_check_ids" {
   value       = { for k, c in aws_route53_health_check.this : k => c.id }
 }
 
-output "alarm_names" {
-  description = "The page-severity alarm per endpoint (in us-east-1)."
-  value       = { for k, a in aws_cloudwatch_metric_alarm.down : k => a.alarm_name }
+output "alarms" {
+  description = "One page-severity alarm per endpoint, in module observability's shape: down for two minutes (no data counts as down)."
+  value = { for k, c in var.checks : "${k}-down" => {
+    description         = "https://${c.fqdn}${c.path} failed from Route 53's checkers for 2 minutes."
+    namespace           = "AWS/Route53"
+    metric_name         = "HealthCheckStatus"
+    dimensions          = { HealthCheckId = aws_route53_health_check.this[k].id }
+    statistic           = "Minimum"
+    severity            = "page"
+    runbook             = "docs/runbooks.md#an-endpoint-is-down-alarm-app-down"
+    period              = 60
+    evaluation_periods  = 2
+    threshold           = 1
+    comparison_operator = "LessThanThreshold"
+    treat_missing_data  = "breaching"
+  } }
 }

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Prefix of the checks, alarms and topic (e.g. kit-prod)."
+  description = "Prefix of the health checks' Name tags (e.g. kit-prod)."
   type        = string
 }
 
@@ -25,17 +25,4 @@ variable "checker_regions" {
     condition     = length(var.checker_regions) >= 3
     error_message = "Route 53 needs at least three checker regions."
   }
-}
-
-variable "pager_https_endpoint" {
-  description = "The paging service's HTTPS integration URL (as for module observability); null: e-mail only."
-  type        = string
-  default     = null
-  sensitive   = true
-}
-
-variable "alarm_emails" {
-  description = "E-mail addresses that also receive the pages."
-  type        = list(string)
-  default     = []
 }

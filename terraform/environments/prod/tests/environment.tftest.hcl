@@ -236,7 +236,7 @@ run "every_public_endpoint_is_checked_from_outside_and_pages" {
   command = plan
 
   assert {
-    condition     = keys(module.uptime_checks.alarm_names) == ["data-api", "go-app", "node-app", "pmp"]
+    condition     = module.uptime_alarms.alarm_severities == { data-api-down = "page", go-app-down = "page", node-app-down = "page", pmp-down = "page" }
     error_message = "go-app, node-app, data-api and pmp-api each have an external check that pages."
   }
 }
