@@ -63,10 +63,14 @@ const stages = {
         ]);
       }
       if (existsSync(join(root, app, "pyproject.toml"))) {
-        // A Python app: its pinned requirements-dev.txt in a venv of its own under kit's cache,
-        // made again when the file changes; an AWS SDK (boto3) gets kit's AWS emulator.
-        const requirements = readFileSync(join(root, app, "requirements-dev.txt"), "utf8");
-        const hash = createHash("sha256").update(requirements).digest("hex").slice(0, 12);
+        // A Python app: its pinned requirements (requirements-dev.txt includes requirements.txt) in
+        // a venv of its own under kit's cache, made again when either file changes; an AWS SDK
+        // (boto3) gets kit's AWS emulator.
+        const hash = createHash("sha256")
+          .update(readFileSync(join(root, app, "requirements.txt"), "utf8"))
+          .update(readFileSync(join(root, app, "requirements-dev.txt"), "utf8"))
+          .digest("hex")
+          .slice(0, 12);
         const venv = join(cache, "venvs", `${app.split("/").pop()}-${hash}`);
         const install = `[ -f '${venv}/.kit-complete' ] || { rm -rf '${venv}' && python3 -m venv '${venv}' && '${venv}/bin/pip' install --quiet -r requirements-dev.txt && touch '${venv}/.kit-complete'; }`;
         commands.push(["sh", ["-c", install], app]);
