@@ -19,6 +19,7 @@ const config: LoadedConfiguration = {
         'resource "aws_db_instance" "mysql" {\n  count = 1\n  lifecycle {\n    ignore_changes = [password, tags]\n  }\n}',
         'resource "aws_launch_template" "lt" {\n  lifecycle {\n    ignore_changes = all\n  }\n}',
         'resource "aws_s3_bucket" "b" {}',
+        'resource "aws_instance" "host" {\n  monitoring = true\n}',
       ].join("\n"),
     ),
     mod("/elsewhere/.terraform/modules/remote", 'resource "aws_autoscaling_policy" "p" {}\n'),
@@ -45,7 +46,15 @@ describe("renderGapOverrides", () => {
     expect(ignored).toEqual({
       "aws_autoscaling_policy.cpu": "[enabled, predictive_scaling_configuration]",
       "aws_db_instance.mysql": "[password, tags, performance_insights_enabled]",
+      "aws_instance.host": "[associate_public_ip_address, vpc_security_group_ids]",
     });
+  });
+
+  it("sets what the emulator cannot carry out (an instance's detailed monitoring) to what it can", () => {
+    const blocks = parseHcl(files[`../../modules/stack/${GAPS_FILE}`] ?? "", GAPS_FILE);
+    const host = blocks.find((b) => b.labels.join(".") === "aws_instance.host");
+    expect(host?.attributes.map((a) => [a.name, a.expr])).toEqual([["monitoring", "false"]]);
+    expect(host?.blocks.map((b) => b.type)).toEqual(["lifecycle"]);
   });
 
   it("writes nothing for a configuration without such resources", () => {
