@@ -63,9 +63,15 @@ function containerEnvironment(): string[] {
 }
 
 describe("docs/data-api.md", () => {
-  it("maps every resource type of modules ecs-service and dynamodb to its local stand-in", () => {
+  it("maps every resource type of modules ecs-service (with its dns-failover) and dynamodb to its local stand-in", () => {
     const rows = (tables(section("## What runs where"))[0] ?? []).flatMap(backticked);
-    const types = [...moduleResourceTypes("ecs-service"), ...moduleResourceTypes("dynamodb")].sort();
+    const types = [
+      ...new Set([
+        ...moduleResourceTypes("ecs-service"),
+        ...moduleResourceTypes("dns-failover"),
+        ...moduleResourceTypes("dynamodb"),
+      ]),
+    ].sort();
     expect(types.length).toBeGreaterThan(10);
     expect(types.filter((t) => !rows.includes(t))).toEqual([]);
     expect(rows.filter((r) => !types.includes(r))).toEqual([]);

@@ -52,6 +52,7 @@ module "data_api" {
   access_logs_bucket = module.edge.access_logs_bucket
   zone_id            = var.route53_zone_id
   domain_name        = "data-api.${var.domain_name}"
+  failover_role      = var.failover_role
   # module observability's group (its retention), created before the first task writes to it
   log_group_name      = module.observability.log_group_names[local.data_api_log_group]
   table_arn           = module.data_api_table.table_arn

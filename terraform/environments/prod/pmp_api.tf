@@ -68,6 +68,7 @@ module "pmp_api" {
   domain_name                = "pmp.${var.domain_name}"
   certificate_arn            = module.edge.certificate_arn
   zone_id                    = var.route53_zone_id
+  failover_role              = var.failover_role
   partner_api_url            = var.pmp_partner_api_url
   runbook_url                = local.runbooks
 }

@@ -188,6 +188,17 @@ variable "route53_zone_id" {
   type        = string
 }
 
+variable "failover_role" {
+  description = "This copy's side of every public name's Route 53 failover pair: PRIMARY for the environment that serves, SECONDARY for its copy in the disaster-recovery region (docs/disaster-recovery.md, \"Region loss\")."
+  type        = string
+  default     = "PRIMARY"
+
+  validation {
+    condition     = contains(["PRIMARY", "SECONDARY"], var.failover_role)
+    error_message = "failover_role must be PRIMARY or SECONDARY."
+  }
+}
+
 variable "log_archive_years" {
   description = "Years the log archive keeps every object under Object Lock (compliance mode: no one can delete it sooner)."
   type        = number

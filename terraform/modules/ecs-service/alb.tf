@@ -142,14 +142,22 @@ resource "aws_lb_listener" "http" {
   tags = var.tags
 }
 
-resource "aws_route53_record" "this" {
-  zone_id = var.zone_id
-  name    = var.domain_name
-  type    = "A"
+# The public name: one side of a Route 53 failover pair (module dns-failover), PRIMARY here and
+# SECONDARY in the disaster-recovery copy of the environment, decided by a check of this region's
+# own load balancer.
+module "dns" {
+  source = "../dns-failover"
 
-  alias {
-    name                   = aws_lb.this.dns_name
-    zone_id                = aws_lb.this.zone_id
-    evaluate_target_health = true
-  }
+  name        = var.name
+  role        = var.failover_role
+  zone_id     = var.zone_id
+  record_name = var.domain_name
+  target      = { dns_name = aws_lb.this.dns_name, zone_id = aws_lb.this.zone_id }
+  health_path = var.health_check_path
+}
+
+# Was a plain alias record: replaced (the set identifier is new) rather than left beside the pair.
+moved {
+  from = aws_route53_record.this
+  to   = module.dns.aws_route53_record.this["A"]
 }

@@ -52,3 +52,8 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the service."
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
+
+output "dns_records" {
+  description = "The public name's failover records: type => [name, failover role, alias target]."
+  value       = module.dns.records
+}

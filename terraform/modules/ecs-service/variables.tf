@@ -177,3 +177,9 @@ variable "runbook_url" {
   type        = string
   default     = null
 }
+
+variable "failover_role" {
+  description = "This region's side of the public name's Route 53 failover pair: PRIMARY where the environment serves, SECONDARY in its disaster-recovery copy (docs/disaster-recovery.md)."
+  type        = string
+  default     = "PRIMARY"
+}

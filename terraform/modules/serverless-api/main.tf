@@ -125,16 +125,27 @@ resource "aws_apigatewayv2_domain_name" "this" {
   tags = var.tags
 }
 
-resource "aws_route53_record" "this" {
-  zone_id = var.zone_id
-  name    = var.domain_name
-  type    = "A"
+# The public name: one side of a Route 53 failover pair (module dns-failover), PRIMARY here and
+# SECONDARY in the disaster-recovery copy of the environment, decided by a check of this region's
+# own API endpoint (its readiness answers 503 when the database does not).
+module "dns" {
+  source = "../dns-failover"
 
-  alias {
-    name                   = aws_apigatewayv2_domain_name.this.domain_name_configuration[0].target_domain_name
-    zone_id                = aws_apigatewayv2_domain_name.this.domain_name_configuration[0].hosted_zone_id
-    evaluate_target_health = false
+  name        = var.name
+  role        = var.failover_role
+  zone_id     = var.zone_id
+  record_name = var.domain_name
+  target = {
+    dns_name = aws_apigatewayv2_domain_name.this.domain_name_configuration[0].target_domain_name
+    zone_id  = aws_apigatewayv2_domain_name.this.domain_name_configuration[0].hosted_zone_id
   }
+  health_path = "/readyz"
+}
+
+# Was a plain alias record: replaced (the set identifier is new) rather than left beside the pair.
+moved {
+  from = aws_route53_record.this
+  to   = module.dns.aws_route53_record.this["A"]
 }
 
 # What serverless.yml reads. Not secrets: the database password never leaves Secrets Manager, and the

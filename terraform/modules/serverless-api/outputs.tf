@@ -37,3 +37,8 @@ output "alarms" {
   description = "Alarms on the function in the shape of module observability's `alarms`."
   value       = local.alarms
 }
+
+output "dns_records" {
+  description = "The public name's failover records: type => [name, failover role, alias target]."
+  value       = module.dns.records
+}

@@ -101,3 +101,9 @@ variable "runbook_url" {
   description = "docs/runbooks.md's address: each alarm links its section."
   type        = string
 }
+
+variable "failover_role" {
+  description = "This region's side of the public name's Route 53 failover pair: PRIMARY where the environment serves, SECONDARY in its disaster-recovery copy (docs/disaster-recovery.md)."
+  type        = string
+  default     = "PRIMARY"
+}

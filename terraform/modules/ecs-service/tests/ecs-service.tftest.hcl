@@ -128,8 +128,8 @@ run "https_only_behind_waf_with_access_logs" {
   }
 
   assert {
-    condition     = aws_route53_record.this.name == "data-api.dev.example.com" && aws_route53_record.this.type == "A"
-    error_message = "The domain must be an alias record of the ALB."
+    condition     = module.dns.records["A"][0] == "data-api.dev.example.com" && module.dns.records["A"][1] == "PRIMARY"
+    error_message = "The domain must be the PRIMARY side of a failover alias to the ALB."
   }
 
   assert {

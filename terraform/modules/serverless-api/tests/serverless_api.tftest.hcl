@@ -87,4 +87,9 @@ run "the_deployer_reaches_this_function_stack_and_bucket_only" {
     condition     = aws_apigatewayv2_domain_name.this.domain_name_configuration[0].security_policy == "TLS_1_2"
     error_message = "The custom domain refuses TLS below 1.2."
   }
+
+  assert {
+    condition     = module.dns.records["A"][0] == "pmp.kit.example.com" && module.dns.records["A"][1] == "PRIMARY"
+    error_message = "The API's domain is the PRIMARY side of a Route 53 failover pair, decided by its own regional check."
+  }
 }
