@@ -27,7 +27,7 @@ function documentedResources(markdown: string): Map<string, string[]> {
       current = undefined;
       continue;
     }
-    const row = /^\|\s*`(aws_[\w]+\.[\w]+)`/.exec(line);
+    const row = /^\|\s*`((?:aws|terraform)_[\w]+\.[\w]+)`/.exec(line);
     if (row?.[1] && current) current.push(row[1]);
   }
   return sections;

@@ -114,6 +114,7 @@ describe("environments", () => {
       "backup.tf",
       "db_access.tf",
       "uptime.tf",
+      "canary.tf",
       "variables.tf",
       "outputs.tf",
       "tests/environment.tftest.hcl",

@@ -92,6 +92,14 @@ describe("kit up / status / down", () => {
     expect(JSON.parse(fetched.body)).toMatchObject({ id: order.id, customerId: "c-e2e" });
   });
 
+  it("the synthetic canary's business request (apps/order-canary) passes against the order API", async () => {
+    const { placeOrder } = await import("../../../apps/order-canary/src/place-order.js");
+    const result = await placeOrder({ baseUrl: env.appUrl("node-app"), runId: `e2e-${process.pid}` });
+    expect(Object.keys(result.timings)).toEqual(["create", "read", "cancel"]);
+    const stored = await httpText(`${env.appUrl("node-app")}/orders/${result.orderId}`);
+    expect(JSON.parse(stored.body)).toMatchObject({ customerId: "synthetic-canary", status: "cancelled" });
+  });
+
   it("runs data-api (a container app: ECS on AWS) on the emulator's DynamoDB table that Terraform made", async () => {
     const url = env.appUrl("data-api");
     const status = await httpText(`${url}/status`);

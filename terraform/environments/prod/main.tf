@@ -286,7 +286,7 @@ module "observability" {
     "/aws/containerinsights/${local.cluster_name}/performance" = 30
     (local.data_api_log_group)                                 = var.log_retention_days
   }
-  alarms = merge(local.app_alarms, {
+  alarms = merge(local.app_alarms, module.order_canary.alarms, {
     eks-failed-nodes = {
       description         = "A node of ${local.cluster_name} is not Ready"
       namespace           = "ContainerInsights"

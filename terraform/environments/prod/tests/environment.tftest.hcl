@@ -158,6 +158,39 @@ run "data_api_runs_the_pushed_digest_on_ecs" {
   }
 }
 
+run "the_order_canary_places_an_order_and_pages_when_it_cannot" {
+  command = plan
+
+  assert {
+    condition     = module.order_canary.canary_name == "kit-${var.environment}-orders" && contains(keys(module.observability.alarm_dimensions), "kit-${var.environment}-orders-canary")
+    error_message = "The order canary runs on the public order API and its alarm is on the environment's topic."
+  }
+}
+
+run "the_disaster_recovery_copy_answers_as_the_secondary" {
+  command = plan
+
+  variables {
+    failover_role         = "SECONDARY"
+    data_api_image_digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+
+  assert {
+    condition     = module.data_api[0].dns_records["A"][0] == "data-api.${var.domain_name}" && module.data_api[0].dns_records["A"][1] == "SECONDARY" && module.pmp_api.dns_records["A"][0] == "pmp.${var.domain_name}" && module.pmp_api.dns_records["A"][1] == "SECONDARY"
+    error_message = "The copy in the DR region answers at the same public names as the SECONDARY of each failover pair."
+  }
+}
+
+run "refuses_a_failover_role_route_53_does_not_know" {
+  command = plan
+
+  variables {
+    failover_role = "STANDBY"
+  }
+
+  expect_failures = [var.failover_role]
+}
+
 run "data_api_keeps_the_digest_its_last_deploy_recorded" {
   command = plan
 
