@@ -1,10 +1,21 @@
 import { render } from "ink-testing-library";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KitEvent } from "../../../engine/events.ts";
 import { PlanStore } from "../../../engine/state.ts";
 import { App } from "./App.tsx";
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 250));
+// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
+// lets React's scheduler (on the real setImmediate) draw the frame.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+const tick = async () => {
+  await vi.advanceTimersByTimeAsync(250);
+  await new Promise((resolve) => setImmediate(resolve));
+};
 
 /** upFailed is the event that ends an up plan with a failure, after durationMs. */
 const upFailed = (durationMs: number): KitEvent => ({

@@ -1,10 +1,21 @@
 import { render } from "ink-testing-library";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PlanStore } from "../../../engine/state.ts";
 import { AppLogFeed } from "../../app-logs.ts";
 import { App, keyHelp, logPaneLines } from "./App.tsx";
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 150));
+// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
+// lets React's scheduler (on the real setImmediate) draw the frame.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+const tick = async () => {
+  await vi.advanceTimersByTimeAsync(150);
+  await new Promise((resolve) => setImmediate(resolve));
+};
 
 /** press types each key and lets Ink render after it. */
 async function press(stdin: { write: (data: string) => void }, ...keys: string[]): Promise<void> {

@@ -1,9 +1,20 @@
 import { render } from "ink-testing-library";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DevLiveStore } from "../../dev/live.ts";
 import { DevPanel } from "./DevPanel.tsx";
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 200));
+// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
+// lets React's scheduler (on the real setImmediate) draw the frame.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+const tick = async () => {
+  await vi.advanceTimersByTimeAsync(200);
+  await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe("DevPanel", () => {
   it("shows the watch, each save and what it did, newest last", async () => {

@@ -1,11 +1,22 @@
 import { render } from "ink-testing-library";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KitEvent } from "../../../engine/events.ts";
 import type { RolloutProgress } from "../../../rollout/index.ts";
 import { RolloutLiveStore } from "../../rollout/live.ts";
 import { RolloutApp } from "./RolloutApp.tsx";
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 300));
+// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
+// lets React's scheduler (on the real setImmediate) draw the frame.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+const tick = async () => {
+  await vi.advanceTimersByTimeAsync(300);
+  await new Promise((resolve) => setImmediate(resolve));
+};
 /** progress wraps a rollout event as the rollout plan's run step publishes it. */
 const progress = (app: string, run: number, event: RolloutProgress): KitEvent => ({
   type: "step-data",
