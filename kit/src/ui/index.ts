@@ -82,13 +82,15 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
   });
   if (options.frontEnd !== "ink") return planRun.run();
 
-  const [{ render }, React, { App }, { AppLogFeed, AppLogFollower }, panel] = await Promise.all([
-    import("ink"),
-    import("react"),
-    import("./ink/components/App.tsx"),
-    import("./app-logs.ts"),
-    options.panel || options.approvals ? livePanel(options) : undefined,
-  ]);
+  const [{ render }, React, { App }, { flushThrottledStores }, { AppLogFeed, AppLogFollower }, panel] =
+    await Promise.all([
+      import("ink"),
+      import("react"),
+      import("./ink/components/App.tsx"),
+      import("./ink/hooks/use-plan-state.ts"),
+      import("./app-logs.ts"),
+      options.panel || options.approvals ? livePanel(options) : undefined,
+    ]);
   if (panel?.sink) sinks.push(panel.sink);
   const feed = new AppLogFeed();
   const follower = options.appLogs ? new AppLogFollower(feed, options.appLogs) : undefined;
@@ -141,10 +143,10 @@ export async function runUnderFrontEnd(plan: Plan, options: RunUnderFrontEndOpti
     if (retrying) result = await retrying;
   }
   follower?.stop();
-  // The last frame stays on the terminal: without the key help, then unmounted once Ink (which
-  // throttles its writes) has drawn it.
+  // The last frame stays on the terminal: every store's held-back state drawn, without the key
+  // help. Ink renders synchronously and its unmount writes the frame it has not written yet.
+  flushThrottledStores();
   instance.rerender(React.createElement(App, appProps(true)));
-  await new Promise((resolve) => setTimeout(resolve, 250));
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
   return result;

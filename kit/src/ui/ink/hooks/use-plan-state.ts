@@ -10,6 +10,17 @@ export interface SubscribableStore<S> {
 // A constant, so that the default does not resubscribe on every render.
 const never = (): boolean => false;
 
+// The flushes of every mounted throttled store with a render still waiting for its timer.
+const pending = new Set<() => void>();
+
+/**
+ * flushThrottledStores renders at once every state a throttled store holds back, so that a front
+ * end's last frame shows the last events before it unmounts, without sleeping out the interval.
+ */
+export function flushThrottledStores(): void {
+  for (const flush of [...pending]) flush();
+}
+
 /**
  * useThrottledStore subscribes a component to a store, re-rendering at most once per intervalMs:
  * tools can log thousands of lines a second, and rendering each one starved the event loop (kind's
@@ -25,21 +36,26 @@ export function useThrottledStore<S>(
   useEffect(() => {
     let timer: NodeJS.Timeout | undefined;
     const flush = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+      pending.delete(flush);
       setState(store.getState());
     };
     const unsubscribe = store.subscribe((next) => {
       if (showNow(next)) {
-        if (timer !== undefined) clearTimeout(timer);
         flush();
         return;
       }
-      timer ??= setTimeout(flush, intervalMs);
+      if (timer === undefined) {
+        timer = setTimeout(flush, intervalMs);
+        pending.add(flush);
+      }
     });
     setState(store.getState());
     return () => {
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
+      pending.delete(flush);
     };
   }, [store, intervalMs, showNow]);
   return state;
