@@ -21,6 +21,8 @@ export interface Versions {
   crane: string;
   /** rhysd/actionlint, which checks the GitHub Actions workflows in the test suite. */
   actionlint: string;
+  /** terraform-linters/tflint (its bundled terraform ruleset), which lints terraform/ in the test suite. */
+  tflint: string;
   /** The ingress controller kit installs (providers/ingress): built from source or the upstream image. */
   traefik: { version: string; upstreamImage: string };
   /** The OpenTofu release kit builds when neither terraform nor tofu is installed. */

@@ -64,6 +64,19 @@ export function goToolSpecs(versions: Versions = loadVersions()): Record<string,
       packages: [{ importPath: "github.com/rhysd/actionlint/cmd/actionlint", binary: "actionlint" }],
       ldflags: [`-X github.com/rhysd/actionlint.version=${versions.actionlint}`],
     },
+    // The newest release whose go.mod a Go 1.24 toolchain (kit's minimum) still builds. Its bundled
+    // terraform ruleset v0.12.0 is not in the checksum database the proxy serves; v0.13.0, on the
+    // same plugin SDK (v0.22.0) and Go, is.
+    tflint: {
+      name: "tflint",
+      module: "github.com/terraform-linters/tflint",
+      version: versions.tflint,
+      packages: [{ importPath: "github.com/terraform-linters/tflint", binary: "tflint" }],
+      replaces: {
+        "github.com/terraform-linters/tflint-ruleset-terraform":
+          "github.com/terraform-linters/tflint-ruleset-terraform@v0.13.0",
+      },
+    },
   };
 }
 

@@ -2,8 +2,6 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 # The account Elastic Load Balancing writes access logs from, in this region.
 data "aws_elb_service_account" "current" {}
 

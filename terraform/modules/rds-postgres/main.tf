@@ -4,7 +4,6 @@
 # IAM (no password in the function); the proxy authenticates to the database with the master secret
 # RDS manages and rotates in Secrets Manager. Nothing here is reachable from outside the VPC.
 
-data "aws_partition" "current" {}
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
