@@ -1,21 +1,11 @@
 import { render } from "ink-testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fakeRenderClock } from "../../../../test/support/ink-clock.ts";
 import type { KitEvent } from "../../../engine/events.ts";
 import { PlanStore } from "../../../engine/state.ts";
 import { App } from "./App.tsx";
 
-// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
-// lets React's scheduler (on the real setImmediate) draw the frame.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-const tick = async () => {
-  await vi.advanceTimersByTimeAsync(250);
-  await new Promise((resolve) => setImmediate(resolve));
-};
+const tick = fakeRenderClock(250);
 
 /** upFailed is the event that ends an up plan with a failure, after durationMs. */
 const upFailed = (durationMs: number): KitEvent => ({

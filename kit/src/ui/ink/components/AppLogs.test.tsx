@@ -1,21 +1,11 @@
 import { render } from "ink-testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fakeRenderClock } from "../../../../test/support/ink-clock.ts";
 import { PlanStore } from "../../../engine/state.ts";
 import { AppLogFeed } from "../../app-logs.ts";
 import { App, keyHelp, logPaneLines } from "./App.tsx";
 
-// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
-// lets React's scheduler (on the real setImmediate) draw the frame.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-const tick = async () => {
-  await vi.advanceTimersByTimeAsync(150);
-  await new Promise((resolve) => setImmediate(resolve));
-};
+const tick = fakeRenderClock(150);
 
 /** press types each key and lets Ink render after it. */
 async function press(stdin: { write: (data: string) => void }, ...keys: string[]): Promise<void> {

@@ -1,20 +1,10 @@
 import { render } from "ink-testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fakeRenderClock } from "../../../../test/support/ink-clock.ts";
 import { DevLiveStore } from "../../dev/live.ts";
 import { DevPanel } from "./DevPanel.tsx";
 
-// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
-// lets React's scheduler (on the real setImmediate) draw the frame.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-const tick = async () => {
-  await vi.advanceTimersByTimeAsync(200);
-  await new Promise((resolve) => setImmediate(resolve));
-};
+const tick = fakeRenderClock(200);
 
 describe("DevPanel", () => {
   it("shows the watch, each save and what it did, newest last", async () => {

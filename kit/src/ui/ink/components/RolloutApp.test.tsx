@@ -1,22 +1,12 @@
 import { render } from "ink-testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fakeRenderClock } from "../../../../test/support/ink-clock.ts";
 import type { KitEvent } from "../../../engine/events.ts";
 import type { RolloutProgress } from "../../../rollout/index.ts";
 import { RolloutLiveStore } from "../../rollout/live.ts";
 import { RolloutApp } from "./RolloutApp.tsx";
 
-// The store's render throttle runs on fake timers: a tick moves the clock instead of waiting, then
-// lets React's scheduler (on the real setImmediate) draw the frame.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-const tick = async () => {
-  await vi.advanceTimersByTimeAsync(300);
-  await new Promise((resolve) => setImmediate(resolve));
-};
+const tick = fakeRenderClock(300);
 /** progress wraps a rollout event as the rollout plan's run step publishes it. */
 const progress = (app: string, run: number, event: RolloutProgress): KitEvent => ({
   type: "step-data",
