@@ -42,6 +42,6 @@ resource "aws_route53_record" "this" {
   alias {
     name                   = var.target.dns_name
     zone_id                = var.target.zone_id
-    evaluate_target_health = true
+    evaluate_target_health = var.evaluate_target_health
   }
 }

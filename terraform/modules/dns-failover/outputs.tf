@@ -9,6 +9,6 @@ output "set_identifier" {
 }
 
 output "records" {
-  description = "The records made: type => [name, failover role, alias target]."
-  value       = { for t, r in aws_route53_record.this : t => [r.name, r.failover_routing_policy[0].type, r.alias[0].name] }
+  description = "The records made: type => [name, failover role, alias target, whether the target's health counts]."
+  value       = { for t, r in aws_route53_record.this : t => [r.name, r.failover_routing_policy[0].type, r.alias[0].name, r.alias[0].evaluate_target_health] }
 }

@@ -48,6 +48,12 @@ variable "target" {
   })
 }
 
+variable "evaluate_target_health" {
+  description = "Let Route 53 also follow the target's own health (a load balancer's healthy targets). Off for an API Gateway domain, which reports none."
+  type        = bool
+  default     = true
+}
+
 variable "health_path" {
   description = "The endpoint's readiness path, called over HTTPS by the check."
   type        = string

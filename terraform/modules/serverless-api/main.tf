@@ -140,6 +140,8 @@ module "dns" {
     zone_id  = aws_apigatewayv2_domain_name.this.domain_name_configuration[0].hosted_zone_id
   }
   health_path = "/readyz"
+  # As before the pair: an API Gateway domain has no target health to evaluate; the check decides.
+  evaluate_target_health = false
 }
 
 # Was a plain alias record: replaced (the set identifier is new) rather than left beside the pair.

@@ -128,7 +128,7 @@ run "https_only_behind_waf_with_access_logs" {
   }
 
   assert {
-    condition     = module.dns.records["A"][0] == "data-api.dev.example.com" && module.dns.records["A"][1] == "PRIMARY"
+    condition     = module.dns.records["A"][0] == "data-api.dev.example.com" && module.dns.records["A"][1] == "PRIMARY" && module.dns.records["A"][3]
     error_message = "The domain must be the PRIMARY side of a failover alias to the ALB."
   }
 

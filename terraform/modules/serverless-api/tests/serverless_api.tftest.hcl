@@ -89,7 +89,7 @@ run "the_deployer_reaches_this_function_stack_and_bucket_only" {
   }
 
   assert {
-    condition     = module.dns.records["A"][0] == "pmp.kit.example.com" && module.dns.records["A"][1] == "PRIMARY"
+    condition     = module.dns.records["A"][0] == "pmp.kit.example.com" && module.dns.records["A"][1] == "PRIMARY" && module.dns.records["A"][3] == false
     error_message = "The API's domain is the PRIMARY side of a Route 53 failover pair, decided by its own regional check."
   }
 }
