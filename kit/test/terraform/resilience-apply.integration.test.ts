@@ -14,7 +14,6 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/exec/index.ts";
 import { type RunningAwsEmulator, startAwsEmulator } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
 import {
@@ -22,6 +21,7 @@ import {
   type SandboxedTerraform,
   sandboxedTerraform,
 } from "../../src/tools/terraform/terraform.ts";
+import { emulatorCli } from "../support/emulator-cli.ts";
 import { TERRAFORM_DIR } from "./tools.ts";
 
 const PROJECT = `kit-resilience-${process.pid}`;
@@ -117,15 +117,8 @@ let work: string;
 let terraform: SandboxedTerraform;
 let outputs: Record<string, unknown>;
 
-/** aws runs the AWS CLI inside the emulator's container, against the emulator, and parses its JSON. */
-async function aws(args: string[]): Promise<unknown> {
-  const { stdout } = await run(
-    "docker",
-    ["exec", emulator.containerName, "awslocal", "--region", REGION, "--output", "json", ...args],
-    { timeoutMs: 60_000 },
-  );
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
-}
+/** aws runs the AWS CLI in this file's emulator (kit/test/support/emulator-cli.ts). */
+const aws = (args: string[]): Promise<unknown> => emulatorCli(emulator, REGION, args);
 
 beforeAll(async () => {
   await requireDocker();

@@ -23,6 +23,7 @@ import {
   type SandboxedTerraform,
   sandboxedTerraform,
 } from "../../src/tools/terraform/terraform.ts";
+import { emulatorCli } from "../support/emulator-cli.ts";
 import { TERRAFORM_DIR } from "./tools.ts";
 
 const PROJECT = `kit-testapp-${process.pid}`;
@@ -47,15 +48,8 @@ let emulator: RunningAwsEmulator;
 let work: string;
 const sandboxes = new Map<string, SandboxedTerraform>();
 
-/** aws runs the AWS CLI inside the emulator's container, against the emulator, and parses its JSON. */
-async function aws(region: string, args: string[]): Promise<unknown> {
-  const { stdout } = await run(
-    "docker",
-    ["exec", emulator.containerName, "awslocal", "--region", region, "--output", "json", ...args],
-    { timeoutMs: 60_000 },
-  );
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
-}
+/** aws runs the AWS CLI in this file's emulator (kit/test/support/emulator-cli.ts). */
+const aws = (region: string, args: string[]): Promise<unknown> => emulatorCli(emulator, region, args);
 
 // What the account already has in each region: the VPC and its tiers, the HTTPS certificates.
 const ACCOUNT_PARTS = `
