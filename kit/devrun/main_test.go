@@ -431,6 +431,7 @@ type kaResult struct {
 	at     time.Time // when the answer (or the error) came
 	conns  int       // connections the transport used; more than one means it retried
 	reused bool      // the (last) connection was a kept-alive one
+	closes bool      // the response said the connection closes after it
 }
 
 func newKAClient() *kaClient {
@@ -490,6 +491,7 @@ func (k *kaClient) get(url string) kaResult {
 		b, err = io.ReadAll(resp.Body)
 		resp.Body.Close()
 		r.body = string(b)
+		r.closes = resp.Close
 		if err == nil && resp.StatusCode != 200 {
 			err = fmt.Errorf("status %d", resp.StatusCode)
 		}
@@ -702,7 +704,7 @@ func TestIdleRule(t *testing.T) {
 	if !p.releaseIfIdle(monoNow() + int64(idleClose)) {
 		t.Fatal("upgraded connection not released idleClose after the response")
 	}
-	if _, ok := p.mark(flowUp); ok {
+	if _, _, ok := p.mark(flowUp); ok {
 		t.Error("mark succeeded on a connection closed as idle")
 	}
 	if _, err := clientPeer.Write([]byte("GET")); err == nil {
@@ -732,6 +734,66 @@ func TestAsksUpgrade(t *testing.T) {
 		if got := asksUpgrade([]byte(tc.req)); got != tc.want {
 			t.Errorf("asksUpgrade(%q) = %v, want %v", tc.req, got, tc.want)
 		}
+	}
+}
+
+func TestWithConnectionClose(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\nhi", "HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: keep-alive\r\n\r\nhi"},
+		{"HTTP/1.0 503 Service Unavailable\r\n\r\n", "HTTP/1.0 503 Service Unavailable\r\nConnection: close\r\n\r\n"},
+		{"HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n"}, // interim: the final response follows
+		{"HTTP/1.1 200 OK", "HTTP/1.1 200 OK"}, // no whole status line
+		{"data: 1\n\n", "data: 1\n\n"},         // not a response's start
+		{"HTTP/2 200\r\n", "HTTP/2 200\r\n"},
+	} {
+		if got := string(withConnectionClose([]byte(tc.in))); got != tc.want {
+			t.Errorf("withConnectionClose(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestDrainMovesKeptAliveClients: while devrun drains on SIGTERM (its child
+// has no drain delay of its own), every response says "Connection: close", so
+// a keep-alive client leaves the terminating pod on a response, never on an
+// idle connection closed under its next request. Each request during the
+// drain succeeds on a new connection.
+func TestDrainMovesKeptAliveClients(t *testing.T) {
+	h := startDevrun(t, "v1", "1", "--drain-delay-env=DEVRUN_TEST_DRAIN_DELAY", "DEVRUN_TEST_DRAIN_DELAY=1000")
+	h.waitServing("v1", "1")
+	url := "http://" + h.listen + "/"
+	ka := newKAClient()
+	for range 3 {
+		if r := ka.get(url); r.err != nil || r.closes {
+			t.Fatalf("before SIGTERM: %+v, want a kept-alive answer", r)
+		}
+	}
+	if dials, _ := ka.stats(); dials != 1 {
+		t.Fatalf("before SIGTERM the client dialled %d times, want 1 kept-alive connection", dials)
+	}
+	if err := h.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 2*time.Second, "devrun to start its drain", func() bool {
+		return strings.Contains(h.log(), "responses say Connection: close")
+	})
+	const during = 8
+	for i := range during {
+		r := ka.get(url)
+		if r.err != nil || r.body != "v1" {
+			t.Fatalf("request %d during the drain: %+v", i, r)
+		}
+		if !r.closes {
+			t.Fatalf("request %d during the drain: the response kept the connection alive", i)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if dials, _ := ka.stats(); dials != 1+during-1 && dials != 1+during {
+		t.Fatalf("the client dialled %d times, want a new connection per request during the drain", dials)
+	}
+	select {
+	case <-h.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("devrun did not exit")
 	}
 }
 

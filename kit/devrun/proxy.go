@@ -70,6 +70,10 @@ type proxyConn struct {
 	downs    sync.WaitGroup // one pumpDown per child side
 
 	upgraded atomic.Bool // the client asked for a protocol upgrade
+	// drainClose, once true, makes every response that starts on the
+	// connection say "Connection: close" (see withConnectionClose). It is the
+	// supervisor's, set for devrun's own drain; nil in tests of one connection.
+	drainClose *atomic.Bool
 	// state is monoNow()<<2 | flow of the last bytes that flowed, or
 	// stateClosed or stateDetached. One word, so that deciding a connection is
 	// idle and marking new bytes are atomic with respect to each other: either
@@ -109,17 +113,18 @@ func (p *proxyConn) close() {
 }
 
 // mark records that bytes flow now in direction flow. It returns the new
-// state and whether the bytes may be forwarded: false once the connection
-// was closed as idle, or, for flow other than flowUp, detached.
-func (p *proxyConn) mark(flow int64) (int64, bool) {
+// state, the state before it, and whether the bytes may be forwarded: false
+// once the connection was closed as idle, or, for flow other than flowUp,
+// detached.
+func (p *proxyConn) mark(flow int64) (v, old int64, ok bool) {
 	for {
-		old := p.state.Load()
+		old = p.state.Load()
 		if old == stateClosed || (old == stateDetached && flow != flowUp) {
-			return 0, false
+			return 0, old, false
 		}
-		v := monoNow()<<2 | flow
+		v = monoNow()<<2 | flow
 		if p.state.CompareAndSwap(old, v) {
-			return v, true
+			return v, old, true
 		}
 	}
 }
@@ -190,7 +195,7 @@ func (p *proxyConn) pumpUp() {
 			if startsRequest && !p.upgraded.Load() && asksUpgrade(buf[:n]) {
 				p.upgraded.Store(true)
 			}
-			if _, ok := p.mark(flowUp); !ok {
+			if _, _, ok := p.mark(flowUp); !ok {
 				return // closed as idle
 			}
 			up := p.current()
@@ -238,11 +243,16 @@ func (p *proxyConn) pumpDown(up net.Conn) {
 			if stale() {
 				return
 			}
-			v, ok := p.mark(flowDownOut)
+			v, old, ok := p.mark(flowDownOut)
 			if !ok {
 				return // closed or detached as idle
 			}
-			if _, werr := p.client.Write(buf[:n]); werr != nil {
+			out := buf[:n]
+			// Bytes after a request's start a response.
+			if old >= 0 && old&3 == flowUp && p.drainClose != nil && p.drainClose.Load() && !p.upgraded.Load() {
+				out = withConnectionClose(out)
+			}
+			if _, werr := p.client.Write(out); werr != nil {
 				p.close()
 				return
 			}
@@ -263,6 +273,32 @@ func (p *proxyConn) pumpDown(up net.Conn) {
 			return
 		}
 	}
+}
+
+// withConnectionClose adds "Connection: close" to the head of an HTTP/1.x
+// response that starts b (not to an interim 1xx one), so that its client
+// closes the connection after reading it and sends its next request on a new
+// one. devrun does this while it drains on SIGTERM: its child was started with
+// no drain delay (--drain-delay-env), so the child cannot do what the apps do
+// in their own drain, and a kept-alive client would otherwise stay on the
+// terminating pod until the child closes its idle connection, which races
+// with the client's next request (Node's fetch reports "other side closed").
+// A client reads "close" among several Connection headers as close (RFC 9112
+// section 9.6; llhttp and Go's client do). b is returned unchanged when it
+// does not hold a whole status line.
+func withConnectionClose(b []byte) []byte {
+	if len(b) < 13 || !(bytes.HasPrefix(b, []byte("HTTP/1.1 ")) || bytes.HasPrefix(b, []byte("HTTP/1.0 "))) || b[9] == '1' {
+		return b
+	}
+	i := bytes.Index(b, []byte("\r\n"))
+	if i < 0 {
+		return b
+	}
+	const header = "Connection: close\r\n"
+	out := make([]byte, 0, len(b)+len(header))
+	out = append(out, b[:i+2]...)
+	out = append(out, header...)
+	return append(out, b[i+2:]...)
 }
 
 // asksUpgrade reports whether the start of a request asks for a protocol
@@ -317,6 +353,7 @@ func (s *supervisor) proxy(client net.Conn) {
 	var p *proxyConn
 	err := s.dialTarget(func(upstream net.Conn, port int) {
 		p = newProxyConn(client, upstream, port, s.dialTarget)
+		p.drainClose = &s.drainClose
 		s.connsMu.Lock()
 		s.conns[p] = struct{}{}
 		s.connsMu.Unlock()

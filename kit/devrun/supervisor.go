@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -37,6 +38,8 @@ type supervisor struct {
 	onPort    map[int]*child   // last child started on each port
 	retired   []*child         // old children draining after SIGTERM
 	drained   <-chan time.Time // fires when devrun's own drain delay after SIGTERM ends
+	// drainClose is true during devrun's own drain: responses say "Connection: close".
+	drainClose atomic.Bool
 
 	lastGen   string // last generation read from the stamp
 	seq       int    // number of observed stamp changes
@@ -281,7 +284,8 @@ func (s *supervisor) handleSignal(sig os.Signal) {
 		if s.cfg.drainDelay > 0 {
 			// The child was started with no drain delay: keep serving through it for the
 			// app's delay, so endpoints and load balancers stop sending first.
-			logger.Printf("serving %v more before passing %v on (--drain-delay-env %s)", s.cfg.drainDelay, sig, s.cfg.drainEnv)
+			logger.Printf("serving %v more before passing %v on (--drain-delay-env %s); responses say Connection: close", s.cfg.drainDelay, sig, s.cfg.drainEnv)
+			s.drainClose.Store(true)
 			s.drained = time.After(s.cfg.drainDelay)
 		} else {
 			s.stop(s.cur)
