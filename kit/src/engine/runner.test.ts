@@ -1,16 +1,26 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { UserError } from "../errors.ts";
 import { type KitEvent, MAX_LOG_LINE_CHARS } from "./events.ts";
 import { definePlan, type Step } from "./plan.ts";
 import { PlanRun, runPlan } from "./runner.ts";
 import { PlanStore } from "./state.ts";
 
-/** A step that waits until released (or aborted), so tests control timing without sleeps. */
-function gatedStep(id: string, needs: string[] = [], log: string[] = []) {
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
+/** deferred is a promise the test settles when it wants to. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
   });
+  return { promise, resolve };
+}
+
+/**
+ * A step that waits until released (or aborted), so tests control timing without sleeps. started
+ * resolves once its apply runs and listens for the abort, so a test can act on a running step.
+ */
+function gatedStep(id: string, needs: string[] = [], log: string[] = []) {
+  const gate = deferred();
+  const running = deferred();
   const step: Step<string> = {
     id,
     title: id,
@@ -18,19 +28,51 @@ function gatedStep(id: string, needs: string[] = [], log: string[] = []) {
     async apply(ctx) {
       log.push(`start ${id}`);
       await new Promise<void>((resolve, reject) => {
-        gate.then(resolve);
+        gate.promise.then(resolve);
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+        running.resolve();
       });
       log.push(`end ${id}`);
       return id;
     },
   };
-  return { step, release };
+  return { step, release: gate.resolve, started: running.promise };
 }
 
-function collect(): { events: KitEvent[]; sink: (e: KitEvent) => void } {
+/**
+ * settle lets every promise continuation already queued run (one turn of the event loop, no clock
+ * involved), so a test can check what the runner did not do in reaction to an event.
+ */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** fakeClock puts timers and Date on vitest's fake clock; the describe's afterEach restores them. */
+const fakeClock = (): void => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+};
+
+function collect(): {
+  events: KitEvent[];
+  sink: (e: KitEvent) => void;
+  /** next resolves once an event of this type for this step has been emitted (now or earlier). */
+  next: (type: KitEvent["type"], step: string) => Promise<void>;
+} {
   const events: KitEvent[] = [];
-  return { events, sink: (e) => events.push(e) };
+  const waiters: { matches: (e: KitEvent) => boolean; resolve: () => void }[] = [];
+  return {
+    events,
+    sink: (e) => {
+      events.push(e);
+      for (const w of waiters.filter((w) => w.matches(e))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+    next: (type, step) => {
+      const matches = (e: KitEvent): boolean => e.type === type && "step" in e && e.step === step;
+      if (events.some(matches)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ matches, resolve }));
+    },
+  };
 }
 
 const timeOf = (events: KitEvent[], type: KitEvent["type"], step: string): number => {
@@ -40,14 +82,22 @@ const timeOf = (events: KitEvent[], type: KitEvent["type"], step: string): numbe
 };
 
 describe("runPlan", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("runs independent steps concurrently: their running intervals overlap", async () => {
+    // Event times come from Date.now, so the intervals are measured on the fake clock.
+    fakeClock();
     const slow = (id: string): Step<void> => ({
       id,
       title: id,
       apply: () => new Promise((resolve) => setTimeout(resolve, 60)),
     });
     const { events, sink } = collect();
-    const result = await runPlan(definePlan("p", [slow("a"), slow("b"), slow("c")]), { sink });
+    const running = runPlan(definePlan("p", [slow("a"), slow("b"), slow("c")]), { sink });
+    await vi.advanceTimersByTimeAsync(60);
+    const result = await running;
     expect(result.ok).toBe(true);
     const intervals = ["a", "b", "c"].map((id) => [
       timeOf(events, "step-started", id),
@@ -72,11 +122,12 @@ describe("runPlan", () => {
         return `${ctx.resultOf(a.step)}+${ctx.resultOf(b.step)}`;
       },
     };
-    const { sink } = collect();
+    const { sink, next } = collect();
     const running = runPlan(definePlan("p", [a.step, b.step, c]), { sink });
-    await new Promise((r) => setTimeout(r, 10));
+    await Promise.all([a.started, b.started]);
     a.release();
-    await new Promise((r) => setTimeout(r, 10));
+    await next("step-succeeded", "a");
+    await settle();
     expect(order).not.toContain("start c");
     b.release();
     const result = await running;
@@ -85,6 +136,7 @@ describe("runPlan", () => {
   });
 
   it("respects a concurrency limit", async () => {
+    fakeClock();
     let running = 0;
     let peak = 0;
     const step = (id: string): Step<void> => ({
@@ -97,7 +149,12 @@ describe("runPlan", () => {
         running--;
       },
     });
-    await runPlan(definePlan("p", ["a", "b", "c", "d"].map(step)), { sink: () => undefined, concurrency: 2 });
+    const done = runPlan(definePlan("p", ["a", "b", "c", "d"].map(step)), {
+      sink: () => undefined,
+      concurrency: 2,
+    });
+    await vi.runAllTimersAsync();
+    await done;
     expect(peak).toBe(2);
   });
 
@@ -153,7 +210,7 @@ describe("runPlan", () => {
     const controller = new AbortController();
     const { events, sink } = collect();
     const running = runPlan(definePlan("p", [a.step, b.step]), { sink, signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 10));
+    await a.started;
     controller.abort();
     const result = await running;
     expect(result.cancelled).toBe(true);
@@ -315,7 +372,8 @@ describe("runPlan", () => {
     const run = new PlanRun(plan, { sink: () => undefined, signal: controller.signal });
     expect((await run.run()).ok).toBe(false);
     const retrying = run.retry("flaky");
-    await new Promise((r) => setTimeout(r, 20));
+    // Cancel while the retry runs the step after flaky.
+    await blocker.started;
     controller.abort();
     const result = await retrying;
     expect(result.cancelled).toBe(true);
@@ -400,7 +458,7 @@ describe("runPlan", () => {
       async apply(ctx) {
         // Cancelling again while it runs must not interrupt it.
         controller.abort();
-        await new Promise((r) => setTimeout(r, 10));
+        await settle();
         restoreSignalAborted = ctx.signal.aborted;
         return "restored";
       },
@@ -410,7 +468,7 @@ describe("runPlan", () => {
       sink: () => undefined,
       signal: controller.signal,
     });
-    await new Promise((r) => setTimeout(r, 10));
+    await work.started;
     controller.abort();
     const result = await running;
     expect(result.cancelled).toBe(true);
