@@ -172,6 +172,8 @@ const sloSchema = z.strictObject({
   maxReconnectMs: z.number().int().positive().default(2000),
   /** Fail on a pod shutdown that would lose traffic under other timing, not only report it. */
   failOnLatentRisks: z.boolean().default(false),
+  /** Fail when a pod is killed at the end of its grace period, even if the kill cut nothing the probe saw. */
+  requireExitWithinGrace: z.boolean().default(true),
 });
 
 const probeSchema = z.strictObject({

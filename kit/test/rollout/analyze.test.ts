@@ -102,6 +102,7 @@ describe("analyze on recorded rollouts", () => {
       ["reconnect-time", true],
       ["rollout-observed", true],
       ["ready-pod-always", true],
+      ["exits-within-grace", true],
     ]);
     expect(analysis.ok).toBe(true);
     // Streams and WebSockets on the old pod ended gracefully and came back on the new one.
@@ -164,10 +165,31 @@ describe("analyze on recorded rollouts", () => {
       expect(analyze(exiting(200, 0, true)).risks).toEqual([]);
     });
 
-    it("reports a pod killed at the end of its grace period, and leaves out what already failed the run", () => {
-      expect(analyze(exiting(10_000, 137)).risks.map((r) => r.rule)).toEqual(["killed-at-grace"]);
+    it("fails a run in which a pod was killed at the end of its grace period, though the kill cut nothing", () => {
+      const recording = exiting(10_000, 137);
+      const analysis = analyze(recording);
+      expect(analysis.ok).toBe(false);
+      expect(analysis.slos.find((s) => s.id === "exits-within-grace")).toMatchObject({
+        ok: false,
+        observed: 1,
+      });
+      expect(analysis.failures.map((f) => [f.class, f.pod])).toEqual([["grace-too-short", OLD_POD]]);
+      expect(analysis.failures[0]?.cause).toMatch(
+        /pod .* was killed at the end of its \d+ s grace period \(exit 137\).*terminationGracePeriodSeconds too short/,
+      );
+      expect(analysis.risks).toEqual([]);
+      // Where the SLO allows it, the same shutdown is a latent risk: reported, not failing.
+      const lenient = analyze(recording, { slo: { requireExitWithinGrace: false } });
+      expect(lenient.ok).toBe(true);
+      expect(lenient.risks.map((r) => r.rule)).toEqual(["killed-at-grace"]);
+      expect(analyze(fixture("clean")).slos.find((s) => s.id === "exits-within-grace")?.ok).toBe(true);
+    });
+
+    it("names a pod killed at grace once: a cut the kill caused already names its class", () => {
       const failed = analyze(fixture("grace-too-short"));
-      expect(failed.failures.map((f) => f.class)).toContain("grace-too-short");
+      const graceGroups = failed.failures.filter((f) => f.class === "grace-too-short");
+      expect(graceGroups.length).toBeGreaterThan(0);
+      expect(new Set(graceGroups.map((f) => f.pod)).size).toBe(graceGroups.length);
       expect(failed.risks.filter((r) => r.rule === "killed-at-grace")).toEqual([]);
     });
   });

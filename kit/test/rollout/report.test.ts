@@ -30,9 +30,11 @@ describe("rollout reports", () => {
 
   it("writes one JUnit testcase per SLO, with failures carrying the causes", () => {
     const xml = renderJUnit(report("grace-too-short"));
-    expect(xml.match(/<testcase /g)?.length).toBe(7);
-    expect(xml.match(/<failure /g)?.length).toBe(1);
+    expect(xml.match(/<testcase /g)?.length).toBe(8);
+    // The cut slow request, and the pod killed at the end of its grace period.
+    expect(xml.match(/<failure /g)?.length).toBe(2);
     expect(xml).toContain('type="slow-requests-complete"');
+    expect(xml).toContain('type="exits-within-grace"');
     expect(xml).toContain("terminationGracePeriodSeconds too short");
     expect(renderJUnit(report("clean"))).not.toContain("<failure");
   });

@@ -4,7 +4,7 @@
  * here changes what users read.
  */
 import type { TrafficRecord } from "../types.ts";
-import type { CutAtKill, Evidence } from "./evidence.ts";
+import type { CutAtKill, Evidence, KilledAtGrace } from "./evidence.ts";
 
 /** seconds formats a duration in ms as seconds with one decimal. */
 export function seconds(ms: number): string {
@@ -49,6 +49,14 @@ function killedCause(evidence: CutAtKill): string {
     : `${killed} while still draining → terminationGracePeriodSeconds too short (raise it above the drain delay plus the slowest request)`;
 }
 
+function killedAtGraceCause(evidence: KilledAtGrace): string {
+  const exit = evidence.exitCode === undefined ? "" : ` (exit ${evidence.exitCode})`;
+  const killed = `pod ${evidence.pod} was killed at the end of its ${evidence.gracePeriodSeconds} s grace period${exit}, so whatever it still had open was cut`;
+  return evidence.class === "ignores-sigterm"
+    ? `${killed}; its streams never got a final event → the app ignores SIGTERM (handle it: fail readiness, drain, close streams with a final event, exit)`
+    : `${killed} while it was still shutting down → terminationGracePeriodSeconds too short (raise it above the preStop, the drain delay and the slowest request)`;
+}
+
 /** causeOf renders evidence as its cause sentence. */
 export function causeOf(evidence: Evidence): string {
   switch (evidence.rule) {
@@ -60,6 +68,8 @@ export function causeOf(evidence: Evidence): string {
       return `${evidence.pod === undefined ? "the target" : `pod ${evidence.pod}`} answered HTTP ${evidence.status}${evidence.whileShuttingDown ? " while shutting down → the app rejects requests during its drain instead of serving them" : ""}`;
     case "cut-at-kill":
       return killedCause(evidence);
+    case "killed-at-grace":
+      return killedAtGraceCause(evidence);
     case "stream-cut-after-sigterm": {
       const exit = evidence.exitCode === undefined ? "" : `; it exited with code ${evidence.exitCode}`;
       return `${describeRecord(evidence.record)} ${seconds(Math.max(0, evidence.at - evidence.sigtermAt))} after pod ${evidence.pod} got SIGTERM${exit} → the app exits at once on SIGTERM instead of draining (keep serving, end streams with a final event, close WebSockets with 1001)`;

@@ -47,6 +47,19 @@ export interface CutAtKill {
   exitCode?: number;
 }
 
+/**
+ * KilledAtGrace: a pod that began terminating during the run was killed at the end of its grace
+ * period, whether or not the kill cut anything this run could see.
+ */
+export interface KilledAtGrace {
+  rule: "killed-at-grace";
+  /** ignores-sigterm when the pod's streams never got a final event, grace-too-short otherwise. */
+  class: "ignores-sigterm" | "grace-too-short";
+  pod: string;
+  gracePeriodSeconds: number;
+  exitCode?: number;
+}
+
 /** StreamCutAfterSigterm: a stream or WebSocket that a pod served was cut after the pod got SIGTERM. */
 export interface StreamCutAfterSigterm {
   rule: "stream-cut-after-sigterm";
@@ -163,4 +176,4 @@ export type RecordEvidence =
   | Unexplained;
 
 /** Evidence is any finding that becomes a failure group. */
-export type Evidence = RecordEvidence | SlowReconnect | NeverReconnected | Outage | Stalled;
+export type Evidence = RecordEvidence | KilledAtGrace | SlowReconnect | NeverReconnected | Outage | Stalled;

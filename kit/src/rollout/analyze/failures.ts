@@ -52,6 +52,11 @@ export class FailureGroups {
     return [...this.groups.values()].some((g) => g.class === failureClass);
   }
 
+  /** hasFor says whether some group is of the class and the pod. */
+  hasFor(failureClass: FailureClass, pod: string): boolean {
+    return [...this.groups.values()].some((g) => g.class === failureClass && g.pod === pod);
+  }
+
   /** sorted lists the groups, largest first, then earliest first. */
   sorted(): FailureGroup[] {
     return [...this.groups.values()].sort((a, b) => b.count - a.count || a.first - b.first);

@@ -61,6 +61,24 @@ function riskOf(pod: PodFacts): LatentRisk | undefined {
   return undefined;
 }
 
+/** terminatedDuring says whether the pod began terminating while the run was recording. */
+function terminatedDuring(pod: PodFacts, run: { startedAt: number; endedAt: number }): boolean {
+  return (
+    pod.terminatingAt !== undefined && pod.terminatingAt >= run.startedAt && pod.terminatingAt <= run.endedAt
+  );
+}
+
+/**
+ * killedAtGrace lists the pods that began terminating during the run and were killed at the end of
+ * their grace period: a broken shutdown whatever this run saw cut (the SLO exits-within-grace).
+ */
+export function killedAtGrace(
+  pods: Iterable<PodFacts>,
+  run: { startedAt: number; endedAt: number },
+): PodFacts[] {
+  return [...pods].filter((pod) => pod.killedAtGrace && terminatedDuring(pod, run));
+}
+
 /**
  * latentRisks lists the risks of the pods that began terminating during the run, leaving out those
  * whose fault already failed the run for that pod.
@@ -72,12 +90,7 @@ export function latentRisks(
 ): LatentRisk[] {
   const risks: LatentRisk[] = [];
   for (const pod of pods) {
-    if (
-      pod.terminatingAt === undefined ||
-      pod.terminatingAt < run.startedAt ||
-      pod.terminatingAt > run.endedAt
-    )
-      continue;
+    if (!terminatedDuring(pod, run)) continue;
     const risk = riskOf(pod);
     if (!risk) continue;
     const reported = failed.some(

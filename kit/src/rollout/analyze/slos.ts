@@ -14,6 +14,7 @@ export const DEFAULT_SLO: SloSettings = {
   requireSlowRequestsComplete: true,
   maxReconnectMs: 2000,
   failOnLatentRisks: false,
+  requireExitWithinGrace: true,
 };
 
 /** trafficSlos judges what the probe saw: failed requests, abrupt closes, slow requests, reconnects. */
@@ -64,6 +65,21 @@ export function trafficSlos(slo: SloSettings, tally: TrafficTally, reconnects: R
       detail: `${reconnects.times.length} reconnects, slowest ${slowest} ms, ${reconnects.slow} over the limit, ${reconnects.neverReconnected} never reconnected`,
     },
   ];
+}
+
+/** exitWithinGraceSlo: every pod that terminated during the run exited before the kubelet killed it. */
+export function exitWithinGraceSlo(killed: readonly { name: string }[]): SloResult {
+  return {
+    id: "exits-within-grace",
+    title: "Pods exit before their grace period ends",
+    ok: killed.length === 0,
+    observed: killed.length,
+    limit: 0,
+    detail:
+      killed.length === 0
+        ? "every terminated pod exited on its own"
+        : `killed at the end of the grace period: ${killed.map((p) => p.name).join(", ")}`,
+  };
 }
 
 /** rolloutObservedSlo: a run in which no pod was replaced tested nothing. */

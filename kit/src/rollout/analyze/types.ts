@@ -13,6 +13,11 @@ export interface SloSettings {
   maxReconnectMs: number;
   /** Fail the run on a latent risk (risks.ts) as well, not only report it. */
   failOnLatentRisks: boolean;
+  /**
+   * Fail the run when a pod that began terminating during it was killed at the end of its grace
+   * period, whether or not the kill cut a connection the probe held at that instant.
+   */
+  requireExitWithinGrace: boolean;
 }
 
 /** AnalyzeOptions tune the analysis. */
