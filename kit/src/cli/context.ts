@@ -3,6 +3,7 @@
  * root and config, the front end, and a cancellation signal wired to Ctrl-C and SIGTERM.
  */
 import { join } from "node:path";
+import { applyEnvOverrides, type EnvOverrides, readEnvOverrides } from "../config/env-overrides.ts";
 import { type LocalEnvironmentIdentity, resolveLocalEnvironment } from "../config/environment.ts";
 import { loadConfig } from "../config/load.ts";
 import type { KitConfig } from "../config/schema.ts";
@@ -61,8 +62,13 @@ export function createCommandContext(options: GlobalOptions): CommandContext {
 export interface LoadedProject {
   root: string;
   configPath: string;
-  /** The config with the environment's name filled in and its ports shifted by its offset. */
+  /**
+   * The config with the environment's name filled in, its ports shifted by its offset, and the
+   * environment's overrides (KIT_IMAGES_SOURCE, KIT_AWS_EMULATOR, KIT_DATABASE_PROVIDER) applied.
+   */
   config: KitConfig;
+  /** Every override read from the environment; the ones with no config field go to the providers as options. */
+  overrides: EnvOverrides;
   /** Which environment, and where its name and port offset came from. */
   environment: LocalEnvironmentIdentity;
 }
@@ -70,20 +76,20 @@ export interface LoadedProject {
 /**
  * loadProject finds kit.config.yaml (or --config / KIT_CONFIG), validates it, and resolves the
  * local environment (--env-name / KIT_ENV_NAME / environments.local.name / project, and the port
- * offset likewise).
+ * offset likewise), with the environment's overrides applied (config/env-overrides.ts).
  */
 export async function loadProject(options: GlobalOptions): Promise<LoadedProject> {
   const explicit = options.config ?? process.env.KIT_CONFIG;
   const flags = { envName: options.envName, portOffset: options.portOffset };
+  const resolveConfig = (config: KitConfig) => {
+    const overrides = readEnvOverrides(process.env);
+    const loaded = resolveLocalEnvironment(applyEnvOverrides(config, overrides), flags);
+    return { config: loaded.config, environment: loaded.identity, overrides };
+  };
   if (explicit) {
-    const loaded = resolveLocalEnvironment(await loadConfig(explicit), flags);
+    const loaded = resolveConfig(await loadConfig(explicit));
     const { dirname, resolve } = await import("node:path");
-    return {
-      root: dirname(resolve(explicit)),
-      configPath: resolve(explicit),
-      config: loaded.config,
-      environment: loaded.identity,
-    };
+    return { root: dirname(resolve(explicit)), configPath: resolve(explicit), ...loaded };
   }
   const root = findProjectRoot();
   if (!root) {
@@ -92,6 +98,5 @@ export async function loadProject(options: GlobalOptions): Promise<LoadedProject
     });
   }
   const configPath = join(root, "kit.config.yaml");
-  const loaded = resolveLocalEnvironment(await loadConfig(configPath), flags);
-  return { root, configPath, config: loaded.config, environment: loaded.identity };
+  return { root, configPath, ...resolveConfig(await loadConfig(configPath)) };
 }

@@ -2,10 +2,9 @@
  * source decides where every image kit runs comes from: `upstream` pulls the published images
  * (kindest/node, localstack, mongo, ...); `build` makes each one locally from package registries
  * (Debian, the Go module proxy, PyPI) on top of a debootstrapped base. This is the one switch:
- * `images.source` in kit.config.yaml or KIT_IMAGES_SOURCE, and `auto` picks `upstream` when an
- * image registry answers and `build` when none does.
+ * `images.source` in kit.config.yaml or KIT_IMAGES_SOURCE (read by config/env-overrides.ts), and
+ * `auto` picks `upstream` when an image registry answers and `build` when none does.
  */
-import { UserError } from "../errors.ts";
 
 /** ImageSource is the resolved switch. */
 export type ImageSource = "upstream" | "build";
@@ -26,19 +25,14 @@ export async function registryAnswers(url = REGISTRY_PROBE_URL, timeoutMs = 3_00
   }
 }
 
-/** resolveImageSource applies the env override, then the config value, then probes for auto. */
+/**
+ * resolveImageSource turns the setting (images.source, after KIT_IMAGES_SOURCE; see
+ * config/env-overrides.ts) into a source, probing the registry for auto.
+ */
 export async function resolveImageSource(
   setting: ImageSourceSetting,
-  env: NodeJS.ProcessEnv = process.env,
   probe: () => Promise<boolean> = registryAnswers,
 ): Promise<ImageSource> {
-  const fromEnv = env.KIT_IMAGES_SOURCE;
-  const chosen = fromEnv ?? setting;
-  if (chosen !== "auto" && chosen !== "upstream" && chosen !== "build") {
-    throw new UserError(`KIT_IMAGES_SOURCE=${fromEnv} is not one of auto, upstream, build.`, {
-      hint: "Unset it or set it to `build` (make every image locally) or `upstream` (pull published images).",
-    });
-  }
-  if (chosen !== "auto") return chosen;
+  if (setting !== "auto") return setting;
   return (await probe()) ? "upstream" : "build";
 }

@@ -17,6 +17,7 @@ import { imageExists } from "../tools/docker.ts";
 
 /** AppImageDeps are what the image steps act through: the image source probe, the source hash, Docker. */
 export interface AppImageDeps {
+  /** Resolves images.source (KIT_IMAGES_SOURCE already applied to it), probing for auto. */
   resolveImageSource(setting: ImageSourceSetting): Promise<ImageSource>;
   appSourceHash(root: string, appPath: string): Promise<string>;
   imageExists(ref: string, signal?: AbortSignal): Promise<boolean>;

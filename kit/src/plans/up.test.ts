@@ -716,6 +716,32 @@ describe("upPlan", () => {
     expect(world.changes).toContain("helm upgrade go-app (revision 2)");
   });
 
+  it("hands the LocalStack token and the database image to the emulator and the database", async () => {
+    const { root, environment } = newEnvironment();
+    const world = fakeWorld();
+    const given: string[] = [];
+    const deps: UpDeps = {
+      ...world.deps,
+      startAwsEmulator: async (o) => {
+        given.push(`emulator ${o.emulator} token ${o.localstackToken}`);
+        return world.deps.startAwsEmulator(o);
+      },
+      startDatabase: async (o) => {
+        given.push(`database ${o.provider} image ${o.image}`);
+        return world.deps.startDatabase(o);
+      },
+    };
+    const plan = upPlan(
+      { config, root, environment, localstackToken: "ls-abc", databaseImage: "my/mongo:8" },
+      deps,
+    );
+    expect((await run(plan, environment)).result.ok).toBe(true);
+    expect(given.sort()).toEqual([
+      `database ${config.database.provider} image my/mongo:8`,
+      `emulator ${config.aws.emulator} token ls-abc`,
+    ]);
+  });
+
   it("refuses --only naming an app kit.config.yaml does not have", () => {
     const { root, environment } = newEnvironment();
     expect(() => upPlan({ config, root, environment, only: ["nope"] }, fakeWorld().deps)).toThrow(

@@ -58,6 +58,10 @@ export interface UpOptions {
   devSync?: string[];
   /** Under `kit dev`: images deployed as they are instead of built from the current sources, by app. */
   keepImages?: Record<string, AppImage>;
+  /** LocalStack's auth token (LOCALSTACK_AUTH_TOKEN): `aws.emulator: auto` then picks LocalStack. */
+  localstackToken?: string;
+  /** The image the database runs instead of its provider's default (KIT_DATABASE_IMAGE). */
+  databaseImage?: string;
 }
 
 /**
@@ -182,6 +186,7 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
       const emulator = await deps.startAwsEmulator({
         project: envName,
         emulator: config.aws.emulator,
+        localstackToken: options.localstackToken,
         region: config.aws.region,
         hostPort: config.aws.hostPort,
         imageSource: ctx.resultOf(imageSource),
@@ -205,6 +210,7 @@ export function upPlan(options: UpOptions, deps: UpDeps): Plan {
       const database = await deps.startDatabase({
         project: envName,
         provider: config.database.provider,
+        image: options.databaseImage,
         hostPort: config.database.hostPort,
         database: config.database.name,
         imageSource: ctx.resultOf(imageSource),

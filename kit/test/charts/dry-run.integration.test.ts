@@ -6,6 +6,7 @@
  * (kit-charts-it) and its registry (port 5013) are this suite's own and deleted afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
 import { ensureKubectl } from "../../src/images/node/kubernetes.ts";
 import { resolveImageSource } from "../../src/images/source.ts";
@@ -55,7 +56,7 @@ beforeAll(async () => {
   await requireDocker();
   await helmBinary();
   cluster = await ensureLocalCluster({
-    source: await resolveImageSource("auto"),
+    source: await resolveImageSource(readEnvOverrides(process.env).imagesSource ?? "auto"),
     name: NAME,
     registryName: REGISTRY,
     registryHostPort: REGISTRY_PORT,

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
 import { buildLocalGoProgram } from "../../src/images/node/local-go.ts";
 import { placeFile } from "../../src/images/node/steps.ts";
@@ -49,7 +50,7 @@ async function kubectl(args: string[], input?: string): Promise<string> {
 
 async function ensureCluster(): Promise<LocalCluster> {
   return ensureLocalCluster({
-    source: await resolveImageSource("auto"),
+    source: await resolveImageSource(readEnvOverrides(process.env).imagesSource ?? "auto"),
     name: NAME,
     registryName: REGISTRY,
     registryHostPort: REGISTRY_PORT,

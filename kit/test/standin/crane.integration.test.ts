@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
 import { ensureBaseImage } from "../../src/images/base.ts";
 import { resolveImageSource } from "../../src/images/source.ts";
@@ -81,7 +82,7 @@ beforeAll(async () => {
   await removeContainers();
   authDir = await mkdtemp(join(tmpdir(), "kit-standin-auth-"));
   await writeFile(join(authDir, "htpasswd"), HTPASSWD, { mode: 0o644 });
-  const source = await resolveImageSource("auto");
+  const source = await resolveImageSource(readEnvOverrides(process.env).imagesSource ?? "auto");
   const registryImage = (await ensureRegistryImage({ source, onLine: log })).ref;
   await startRegistry(registryImage, OPEN, false);
   await startRegistry(registryImage, GUARDED, true);

@@ -14,6 +14,7 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { parse as parseYaml } from "yaml";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
 import { ensureAppImage } from "../../src/images/apps.ts";
 import { resolveImageSource } from "../../src/images/source.ts";
@@ -54,7 +55,7 @@ beforeAll(async () => {
   // As the CLI does: kit's own helm and kind first on PATH.
   await Promise.all([ensureGoTool("helm"), ensureGoTool("kind")]);
   process.env.PATH = [binDir(), process.env.PATH].filter(Boolean).join(delimiter);
-  const source = await resolveImageSource("auto");
+  const source = await resolveImageSource(readEnvOverrides(process.env).imagesSource ?? "auto");
   await deleteRegistry(SOURCE_REGISTRY.name);
   const [up, app, registry] = await Promise.all([
     ensure(),

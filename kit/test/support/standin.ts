@@ -18,6 +18,7 @@
  */
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
 import { ensureNodeImage } from "../../src/images/node/index.ts";
 import { type ImageSource, resolveImageSource } from "../../src/images/source.ts";
@@ -46,7 +47,7 @@ export interface StandinOptions {
   ingressClassName?: string;
   /** Zone label put on every node (topology.kubernetes.io/zone). Default "standin-1a". */
   zone?: string;
-  /** Default: resolveImageSource("auto"). */
+  /** Default: images.source auto, or KIT_IMAGES_SOURCE, resolved. */
   imageSource?: ImageSource;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
@@ -98,7 +99,8 @@ export async function ensureStandin(options: StandinOptions = {}): Promise<Stand
   const registryHostPort = options.registryHostPort ?? 5032;
   const ingressHostPort = options.ingressHostPort ?? 38080;
   const ingressClassName = options.ingressClassName ?? STANDIN_INGRESS_CLASS;
-  const source = options.imageSource ?? (await resolveImageSource("auto"));
+  const source =
+    options.imageSource ?? (await resolveImageSource(readEnvOverrides(process.env).imagesSource ?? "auto"));
   const progress = { signal: options.signal, onLine: options.onLine };
   const since = (t: number): number => (Date.now() - t) / 1000;
 

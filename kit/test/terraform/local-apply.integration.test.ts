@@ -24,6 +24,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import {
   emulatorClientConfig,
   type RunningAwsEmulator,
@@ -49,7 +50,13 @@ let work: string;
 
 beforeAll(async () => {
   await requireDocker();
-  emulator = await startAwsEmulator({ project: PROJECT, emulator: "moto", region: REGION, onLine: log });
+  emulator = await startAwsEmulator({
+    project: PROJECT,
+    emulator: "moto",
+    imageSourceSetting: readEnvOverrides(process.env).imagesSource,
+    region: REGION,
+    onLine: log,
+  });
   work = await mkdtemp(join(tmpdir(), "kit-tf-local-"));
   terraform = await sandboxedTerraform({
     project: PROJECT,

@@ -14,6 +14,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { type RunningAwsEmulator, startAwsEmulator } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
 import {
@@ -122,7 +123,13 @@ const aws = (args: string[]): Promise<unknown> => emulatorCli(emulator, REGION, 
 
 beforeAll(async () => {
   await requireDocker();
-  emulator = await startAwsEmulator({ project: PROJECT, emulator: "moto", region: REGION, onLine: log });
+  emulator = await startAwsEmulator({
+    project: PROJECT,
+    emulator: "moto",
+    imageSourceSetting: readEnvOverrides(process.env).imagesSource,
+    region: REGION,
+    onLine: log,
+  });
   work = await mkdtemp(join(tmpdir(), "kit-resilience-"));
   // A configuration folder of its own: the modules as they are in the repository, and the root.
   const config = join(work, "config");

@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
 import { type RunningAwsEmulator, startAwsEmulator } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
@@ -70,7 +71,12 @@ done
 
 beforeAll(async () => {
   await requireDocker();
-  emulator = await startAwsEmulator({ project: PROJECT, emulator: "moto", onLine: log });
+  emulator = await startAwsEmulator({
+    project: PROJECT,
+    emulator: "moto",
+    imageSourceSetting: readEnvOverrides(process.env).imagesSource,
+    onLine: log,
+  });
   work = await mkdtemp(join(tmpdir(), "kit-testapp-"));
   for (const region of ["us-east-1", "us-west-2", "eu-west-1"])
     await run("docker", ["exec", emulator.containerName, "sh", "-c", ACCOUNT_PARTS, "account-parts", region]);

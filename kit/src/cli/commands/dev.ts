@@ -84,6 +84,8 @@ export async function runDev(ctx: CommandContext, appArgs: string[]): Promise<nu
         root: project.root,
         environment,
         devSync: apps,
+        localstackToken: project.overrides.localstackToken,
+        databaseImage: project.overrides.databaseImage,
         ...(only ? { only } : {}),
         ...(keepImages ? { keepImages } : {}),
       },

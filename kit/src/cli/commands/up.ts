@@ -47,7 +47,17 @@ export async function runUp(
     checkout: project.root,
   });
   const endpoints = endpointsRecorder(project.root, local);
-  const plan = upPlan({ config: project.config, root: project.root, environment: local, only }, realUpDeps());
+  const plan = upPlan(
+    {
+      config: project.config,
+      root: project.root,
+      environment: local,
+      only,
+      localstackToken: project.overrides.localstackToken,
+      databaseImage: project.overrides.databaseImage,
+    },
+    realUpDeps(),
+  );
   const runLog = openRunLog(join(stateDir(project.root), "logs", "up.log"));
   const result = await runUnderFrontEnd(plan, {
     frontEnd: ctx.frontEnd,

@@ -1,9 +1,8 @@
 /**
  * aws is kit's AWS emulator beside the cluster: one endpoint for the SDK, tflocal and the apps.
  * Two providers share one interface (types.ts): `moto` (the default; needs nothing) and
- * `localstack` (chosen, or picked by `auto` when LOCALSTACK_AUTH_TOKEN is set).
+ * `localstack` (chosen, or picked by `auto` when given a LocalStack token: LOCALSTACK_AUTH_TOKEN).
  */
-import { UserError } from "../../errors.ts";
 import { type ImageSource, type ImageSourceSetting, resolveImageSource } from "../../images/source.ts";
 import { inspectContainer, PROVIDER_LABEL, removeKitContainers } from "../container/index.ts";
 import { emulatorContainerName } from "./emulator.ts";
@@ -35,22 +34,19 @@ export const AWS_EMULATORS: Record<AwsEmulatorName, AwsEmulatorProvider> = {
 /** AwsEmulatorSetting is what kit.config.yaml (aws.emulator) or KIT_AWS_EMULATOR may say. */
 export type AwsEmulatorSetting = AwsEmulatorName | "auto";
 
-/** chooseAwsEmulator applies KIT_AWS_EMULATOR, then the setting; auto is LocalStack with a token, else moto. */
-export function chooseAwsEmulator(
-  setting: AwsEmulatorSetting,
-  env: NodeJS.ProcessEnv = process.env,
-): AwsEmulatorName {
-  const chosen = env.KIT_AWS_EMULATOR ?? setting;
-  if (chosen === "auto") return env.LOCALSTACK_AUTH_TOKEN ? "localstack" : "moto";
-  if (chosen === "moto" || chosen === "localstack") return chosen;
-  throw new UserError(`KIT_AWS_EMULATOR=${chosen} is not one of auto, moto, localstack.`, {
-    hint: "Unset it, or set it to moto (needs nothing) or localstack.",
-  });
+/**
+ * chooseAwsEmulator resolves the setting (kit.config.yaml's, after KIT_AWS_EMULATOR; see
+ * config/env-overrides.ts): auto is LocalStack when there is a LocalStack token, else moto.
+ */
+export function chooseAwsEmulator(setting: AwsEmulatorSetting, hasLocalstackToken: boolean): AwsEmulatorName {
+  if (setting === "auto") return hasLocalstackToken ? "localstack" : "moto";
+  return setting;
 }
 
 /** StartAwsEmulatorOptions add the choice to the start options. */
 export interface StartAwsEmulatorOptions extends AwsEmulatorStartOptions {
   emulator?: AwsEmulatorSetting;
+  /** Resolved when imageSource is absent; default auto. */
   imageSourceSetting?: ImageSourceSetting;
 }
 
@@ -58,7 +54,7 @@ export interface StartAwsEmulatorOptions extends AwsEmulatorStartOptions {
 export async function startAwsEmulator(options: StartAwsEmulatorOptions = {}): Promise<RunningAwsEmulator> {
   const imageSource: ImageSource =
     options.imageSource ?? (await resolveImageSource(options.imageSourceSetting ?? "auto"));
-  const name = chooseAwsEmulator(options.emulator ?? "auto");
+  const name = chooseAwsEmulator(options.emulator ?? "auto", Boolean(options.localstackToken));
   return AWS_EMULATORS[name].start({ ...options, imageSource });
 }
 

@@ -24,7 +24,9 @@ export interface AwsEmulatorStartOptions {
   services?: AwsService[];
   /** Directory of init hooks (e.g. <project>/localstack/init); ready.d/* run after readiness. */
   initDir?: string;
-  /** Environment for the container (e.g. LOCALSTACK_AUTH_TOKEN). */
+  /** LocalStack's auth token (LOCALSTACK_AUTH_TOKEN, read by config/env-overrides.ts): makes `auto` pick LocalStack. */
+  localstackToken?: string;
+  /** Environment for the container, over the provider's own. */
   env?: Record<string, string>;
   signal?: AbortSignal;
   onLine?: (line: string) => void;

@@ -1,11 +1,20 @@
 import { MongoClient, MongoServerError } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../config/env-overrides.ts";
 import { ensureBaseImage } from "../../images/base.ts";
 import { docker } from "../../tools/docker.ts";
 import { type RunningDatabase, removeDatabases, startDatabase, startTestDatabase } from "./index.ts";
 
 // Runs the provider the image source switch picks: the official mongo image where Docker can pull,
 // FerretDB built from the Go module proxy where no registry answers (as on kit's build machine).
+// KIT_IMAGES_SOURCE, KIT_DATABASE_PROVIDER and KIT_DATABASE_IMAGE choose as they do for kit up.
+const overrides = readEnvOverrides(process.env);
+const fromEnv = {
+  provider: overrides.databaseProvider,
+  image: overrides.databaseImage,
+  imageSourceSetting: overrides.imagesSource,
+};
+
 describe("database provider", () => {
   const started: RunningDatabase[] = [];
   const project = `persist-${process.pid}`;
@@ -17,7 +26,7 @@ describe("database provider", () => {
   });
 
   it("serves inserts, a unique index, queries and deletes to the official driver", async () => {
-    const db = await startTestDatabase();
+    const db = await startTestDatabase(fromEnv);
     started.push(db);
     expect(db.url).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/app\?directConnection=true$/);
     expect(db.clusterUrl).toBe(`mongodb://${db.containerName}:27017/app?directConnection=true`);
@@ -91,7 +100,7 @@ describe("database provider", () => {
   });
 
   it("keeps data on its labelled volume across restarts until removed with volumes", async () => {
-    const first = await startDatabase({ project });
+    const first = await startDatabase({ ...fromEnv, project });
     started.push(first);
     expect(first.volume).toBe(`kit-${project}-database-${first.provider}`);
     const labels = JSON.parse(
@@ -106,13 +115,13 @@ describe("database provider", () => {
     await client.close();
 
     // Same inputs: the running container is reused.
-    const again = await startDatabase({ project });
+    const again = await startDatabase({ ...fromEnv, project });
     expect(again.reused).toBe(true);
     expect(again.containerId).toBe(first.containerId);
 
     // Container gone, volume kept: a new container finds the data.
     await first.remove();
-    const second = await startDatabase({ project });
+    const second = await startDatabase({ ...fromEnv, project });
     started.push(second);
     expect(second.reused).toBe(false);
     client = await MongoClient.connect(second.url);

@@ -1,24 +1,35 @@
 import { describe, expect, it } from "vitest";
+import { type EnvSource, readEnvOverrides } from "../../config/env-overrides.ts";
+import type { ImageSource } from "../../images/source.ts";
 import { bindToLoopback, specHash } from "../container/index.ts";
-import { chooseDatabaseProvider } from "./index.ts";
+import { chooseDatabaseProvider, type DatabaseProviderSetting } from "./index.ts";
 import { databaseNames, mongoUrl } from "./running.ts";
+
+/** choose is what the CLI does: the environment's overrides first, then the pure choice. */
+function choose(setting: DatabaseProviderSetting, imageSource: ImageSource, env: EnvSource) {
+  const overrides = readEnvOverrides(env);
+  return chooseDatabaseProvider(
+    overrides.databaseProvider ?? setting,
+    imageSource,
+    Boolean(overrides.databaseImage),
+  );
+}
 
 describe("chooseDatabaseProvider", () => {
   it("follows the image source for auto", () => {
-    expect(chooseDatabaseProvider("auto", "upstream", {})).toBe("mongo");
-    expect(chooseDatabaseProvider("auto", "build", {})).toBe("ferretdb");
+    expect(chooseDatabaseProvider("auto", "upstream", false)).toBe("mongo");
+    expect(chooseDatabaseProvider("auto", "build", false)).toBe("ferretdb");
   });
   it("lets KIT_DATABASE_PROVIDER override the setting", () => {
-    expect(chooseDatabaseProvider("mongo", "upstream", { KIT_DATABASE_PROVIDER: "ferretdb" })).toBe(
-      "ferretdb",
-    );
+    expect(choose("mongo", "upstream", { KIT_DATABASE_PROVIDER: "ferretdb" })).toBe("ferretdb");
   });
   it("refuses mongo when images are built locally and no image is given", () => {
-    expect(() => chooseDatabaseProvider("mongo", "build", {})).toThrow(/official mongo image/);
-    expect(chooseDatabaseProvider("mongo", "build", { KIT_DATABASE_IMAGE: "my/mongo:8" })).toBe("mongo");
+    expect(() => chooseDatabaseProvider("mongo", "build", false)).toThrow(/official mongo image/);
+    expect(chooseDatabaseProvider("mongo", "build", true)).toBe("mongo");
+    expect(choose("mongo", "build", { KIT_DATABASE_IMAGE: "my/mongo:8" })).toBe("mongo");
   });
   it("names the bad value", () => {
-    expect(() => chooseDatabaseProvider("auto", "build", { KIT_DATABASE_PROVIDER: "postgres" })).toThrow(
+    expect(() => choose("auto", "build", { KIT_DATABASE_PROVIDER: "postgres" })).toThrow(
       /KIT_DATABASE_PROVIDER=postgres/,
     );
   });

@@ -30,48 +30,42 @@ export const DATABASE_PROVIDERS: Record<DatabaseProviderName, DatabaseProvider> 
   ferretdb: ferretdbProvider,
 };
 
-/** DatabaseProviderSetting is what kit.config.yaml or KIT_DATABASE_PROVIDER may say. */
+/** DatabaseProviderSetting is what kit.config.yaml (database.provider) or KIT_DATABASE_PROVIDER may say. */
 export type DatabaseProviderSetting = DatabaseProviderName | "auto";
 
-/** chooseDatabaseProvider applies KIT_DATABASE_PROVIDER, then the setting, then the image source for auto. */
+/**
+ * chooseDatabaseProvider resolves the setting (kit.config.yaml's, after KIT_DATABASE_PROVIDER; see
+ * config/env-overrides.ts): auto follows the image source; mongo needs upstream images or a custom image.
+ */
 export function chooseDatabaseProvider(
   setting: DatabaseProviderSetting,
   imageSource: ImageSource,
-  env: NodeJS.ProcessEnv = process.env,
+  hasCustomImage: boolean,
 ): DatabaseProviderName {
-  const chosen = env.KIT_DATABASE_PROVIDER ?? setting;
-  if (chosen === "auto") return imageSource === "upstream" ? "mongo" : "ferretdb";
-  if (chosen === "mongo" || chosen === "ferretdb") {
-    if (chosen === "mongo" && imageSource === "build" && !env.KIT_DATABASE_IMAGE) {
-      throw new UserError(
-        "The mongo database provider needs the official mongo image, but images are built locally here.",
-        {
-          hint: "Use database.provider: ferretdb (or auto), or set KIT_IMAGES_SOURCE=upstream where Docker can pull.",
-        },
-      );
-    }
-    return chosen;
+  if (setting === "auto") return imageSource === "upstream" ? "mongo" : "ferretdb";
+  if (setting === "mongo" && imageSource === "build" && !hasCustomImage) {
+    throw new UserError(
+      "The mongo database provider needs the official mongo image, but images are built locally here.",
+      {
+        hint: "Use database.provider: ferretdb (or auto), or set KIT_IMAGES_SOURCE=upstream where Docker can pull.",
+      },
+    );
   }
-  throw new UserError(`KIT_DATABASE_PROVIDER=${chosen} is not one of auto, mongo, ferretdb.`, {
-    hint: "Unset it or set it to mongo or ferretdb.",
-  });
+  return setting;
 }
 
 /** StartDatabaseOptions add the provider choice to the start options. */
 export interface StartDatabaseOptions extends DatabaseStartOptions {
   provider?: DatabaseProviderSetting;
+  /** Resolved when imageSource is absent; default auto. */
   imageSourceSetting?: ImageSourceSetting;
 }
 
 /** startDatabase starts (or reuses) the project's database and returns its URLs and controls. */
 export async function startDatabase(options: StartDatabaseOptions = {}): Promise<RunningDatabase> {
   const imageSource = options.imageSource ?? (await resolveImageSource(options.imageSourceSetting ?? "auto"));
-  const name = chooseDatabaseProvider(options.provider ?? "auto", imageSource);
-  return DATABASE_PROVIDERS[name].start({
-    ...options,
-    imageSource,
-    image: options.image ?? process.env.KIT_DATABASE_IMAGE,
-  });
+  const name = chooseDatabaseProvider(options.provider ?? "auto", imageSource, Boolean(options.image));
+  return DATABASE_PROVIDERS[name].start({ ...options, imageSource });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createConnection } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { readEnvOverrides } from "../../config/env-overrides.ts";
 import { run } from "../../exec/index.ts";
 import { resolveImageSource } from "../../images/source.ts";
 import { removeKitContainers } from "../container/index.ts";
@@ -13,7 +14,7 @@ const options = async (): Promise<PostgresStartOptions> => ({
   database: "pmp",
   user: "pmp",
   password: "s3cret pass@word",
-  imageSource: await resolveImageSource("auto"),
+  imageSource: await resolveImageSource(readEnvOverrides(process.env).imagesSource ?? "auto"),
 });
 
 /** psql runs SQL over TCP with password authentication, inside the container. */

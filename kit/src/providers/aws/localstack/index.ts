@@ -1,8 +1,9 @@
 /**
  * localstack runs LocalStack: the last open-source release (localstack-core 4.14.0) built from PyPI
- * where images are built locally, or the published image with LOCALSTACK_AUTH_TOKEN for users who
- * have one. In the locally built image no service may download artifacts at runtime, so DynamoDB
- * (DynamoDB Local, a Java download) is not in its readiness set; see ../README.md.
+ * where images are built locally, or the published image with a LocalStack token (localstackToken,
+ * from LOCALSTACK_AUTH_TOKEN) for users who have one. In the locally built image no service may
+ * download artifacts at runtime, so DynamoDB (DynamoDB Local, a Java download) is not in its
+ * readiness set; see ../README.md.
  */
 
 import { ensureKitImage } from "../../../images/kit-image.ts";
@@ -45,8 +46,7 @@ export const localstackProvider: AwsEmulatorProvider = {
             debianSuite: LOCALSTACK_PIN.debianSuite,
           }));
     const env: Record<string, string> = { GATEWAY_LISTEN: `0.0.0.0:${LOCALSTACK_PORT}` };
-    const token = options.env?.LOCALSTACK_AUTH_TOKEN ?? process.env.LOCALSTACK_AUTH_TOKEN;
-    if (token) env.LOCALSTACK_AUTH_TOKEN = token;
+    if (options.localstackToken) env.LOCALSTACK_AUTH_TOKEN = options.localstackToken;
     // Published images download DynamoDB Local on first use, which works where the internet does.
     const services: AwsService[] = upstream
       ? [...LOCALSTACK_OFFLINE_SERVICES, "dynamodb"]
