@@ -81,7 +81,7 @@ export function kitLabels(
   return { [KIT_LABEL]: "true", [PROJECT_LABEL]: project, [COMPONENT_LABEL]: component, ...extra };
 }
 
-interface InspectedContainer {
+export interface InspectedContainer {
   Id: string;
   State: { Running: boolean; Paused?: boolean; Status: string; StartedAt: string };
   Config: { Labels: Record<string, string> | null };
