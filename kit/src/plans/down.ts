@@ -10,14 +10,13 @@ import type { KitConfig } from "../config/schema.ts";
 import { definePlan, type Plan, type Step } from "../engine/plan.ts";
 import { forgetEnvironmentState, type LocalEnvironment } from "../environment/state.ts";
 import { ENVIRONMENT_STEP, holdLock, underLock } from "../environment/steps.ts";
-import { run } from "../exec/index.ts";
 import { removeAwsEmulators } from "../providers/aws/index.ts";
 import { clusterProvider, deleteLocalCluster } from "../providers/cluster/index.ts";
 import { removeKitContainers } from "../providers/container/index.ts";
 import { removeDatabases } from "../providers/database/index.ts";
 import { POSTGRES_COMPONENT } from "../providers/postgres/index.ts";
 import { deleteRegistry } from "../providers/registry/index.ts";
-import { docker, KIT_LABEL } from "../tools/docker.ts";
+import { removeNetworkIfUnused } from "../tools/docker.ts";
 import { uninstall } from "../tools/helm/index.ts";
 import { removeTerraformSandboxes, sandboxNetworkName } from "../tools/terraform/sandbox.ts";
 import { CONTAINER_APP_COMPONENT } from "./container-app.ts";
@@ -149,24 +148,8 @@ export function downPlan(options: DownOptions): Plan {
         "terraform-sandbox",
       ],
       async apply(ctx) {
-        const inspect = await run(
-          "docker",
-          ["network", "inspect", names.network, "--format", "{{len .Containers}}"],
-          {
-            signal: ctx.signal,
-            allowFailure: true,
-          },
-        );
-        if (inspect.exitCode !== 0) return "absent";
-        if (inspect.stdout.trim() !== "0") return "in use by other containers; kept";
-        // Another environment may be creating its cluster right now: a network it joins survives.
-        await run("docker", ["network", "rm", names.network], { signal: ctx.signal, allowFailure: true });
-        // Networks kit labelled itself (none today besides kind's) go the same way.
-        const labelled = (await docker(["network", "ls", "-q", "--filter", `label=${KIT_LABEL}`]))
-          .split("\n")
-          .filter(Boolean);
-        for (const id of labelled) await run("docker", ["network", "rm", id], { allowFailure: true });
-        return "removed";
+        const what = await removeNetworkIfUnused(names.network, ctx.signal);
+        return what === "in use" ? "in use by other containers; kept" : what;
       },
       summarize: (what) => String(what),
     },

@@ -50,6 +50,30 @@ describe("the docker CLI, run through a fake", () => {
     await expect(cli.imageId("missing")).rejects.toThrow(/docker exited with code 1/);
   });
 
+  it("removes a network only when no container uses it, then kit's other unused networks", async () => {
+    const inspect = "docker network inspect kind --format '{{len .Containers}}'";
+    const absent = new FakeExecer().on(inspect, { exitCode: 1, stderr: "network kind not found" });
+    expect(await createDockerCli(absent).removeNetworkIfUnused("kind")).toBe("absent");
+    expect(absent.commands()).toEqual([inspect]);
+
+    const used = new FakeExecer().on(inspect, { stdout: "2\n" });
+    expect(await createDockerCli(used).removeNetworkIfUnused("kind")).toBe("in use");
+    expect(used.commands()).toEqual([inspect]);
+
+    const unused = new FakeExecer()
+      .on(inspect, { stdout: "0\n" })
+      .on("docker network rm", {})
+      .on("docker network ls", { stdout: "n1\nn2\n" });
+    expect(await createDockerCli(unused).removeNetworkIfUnused("kind")).toBe("removed");
+    expect(unused.commands()).toEqual([
+      inspect,
+      "docker network rm kind",
+      "docker network ls -q --filter label=dev.kit.managed",
+      "docker network rm n1",
+      "docker network rm n2",
+    ]);
+  });
+
   it("refuses to go on without an engine, naming how to start one", async () => {
     const down = new FakeExecer().on("docker version", { exitCode: 1, stderr: "Cannot connect" });
     const error = await createDockerCli(down)

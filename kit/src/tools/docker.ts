@@ -39,6 +39,12 @@ export interface DockerCli {
   imageId(ref: string, signal?: AbortSignal): Promise<string>;
   /** buildImage runs `docker build` with BuildKit and kit's label. */
   buildImage(req: DockerBuildRequest, options?: CallOptions): Promise<void>;
+  /**
+   * removeNetworkIfUnused removes a network that no container is attached to, then every other
+   * network with kit's label that is unused (docker refuses to remove one in use). It says what it
+   * did to the named one.
+   */
+  removeNetworkIfUnused(name: string, signal?: AbortSignal): Promise<"absent" | "in use" | "removed">;
 }
 
 /** buildArgs is the `docker buildx build` command line of a request. */
@@ -95,6 +101,28 @@ export function createDockerCli(execer: Execer = realExecer): DockerCli {
     async imageId(ref, signal) {
       return (await cli.docker(["image", "inspect", "--format", "{{.Id}}", ref], { signal })).trim();
     },
+    async removeNetworkIfUnused(name, signal) {
+      const inspect = await execer.run(
+        "docker",
+        ["network", "inspect", name, "--format", "{{len .Containers}}"],
+        {
+          signal,
+          timeoutMs: 30_000,
+          allowFailure: true,
+        },
+      );
+      if (inspect.exitCode !== 0) return "absent";
+      if (inspect.stdout.trim() !== "0") return "in use";
+      // Another environment may be creating its cluster right now: a network it joins survives.
+      const rm = { signal, timeoutMs: 30_000, allowFailure: true } as const;
+      await execer.run("docker", ["network", "rm", name], rm);
+      const labelled = await cli.docker(["network", "ls", "-q", "--filter", `label=${KIT_LABEL}`], {
+        signal,
+      });
+      for (const id of labelled.split("\n").filter(Boolean))
+        await execer.run("docker", ["network", "rm", id], rm);
+      return "removed";
+    },
     async buildImage(req, options = {}) {
       await execer.run("docker", buildArgs(req), {
         timeoutMs: 60 * 60_000,
@@ -108,4 +136,12 @@ export function createDockerCli(execer: Execer = realExecer): DockerCli {
 
 /** The real docker CLI. */
 export const dockerCli: DockerCli = createDockerCli();
-export const { docker, dockerServerVersion, requireDocker, imageExists, imageId, buildImage } = dockerCli;
+export const {
+  docker,
+  dockerServerVersion,
+  requireDocker,
+  imageExists,
+  imageId,
+  buildImage,
+  removeNetworkIfUnused,
+} = dockerCli;
