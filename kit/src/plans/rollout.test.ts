@@ -4,6 +4,7 @@ import { configSchema } from "../config/schema.ts";
 import type { KitEvent } from "../engine/events.ts";
 import { runPlan } from "../engine/runner.ts";
 import type { GateRecord } from "../gate/record.ts";
+import type { Evidence } from "../rollout/analyze/index.ts";
 import type { RolloutOptions, RolloutResult } from "../rollout/index.ts";
 import type { HelmClient } from "../tools/helm/client.ts";
 import type { UpgradeRequest } from "../tools/helm/index.ts";
@@ -31,6 +32,17 @@ const target: RolloutTarget = {
   url: (app) => `http://127.0.0.1:${app === "go-app" ? 30080 : 30081}`,
 };
 
+/** LEFT_WITHOUT_PRESTOP is what a failing run found: a connection refused by a pod that left with no preStop hook. */
+const LEFT_WITHOUT_PRESTOP: Evidence = {
+  rule: "failed-after-leaving",
+  class: "no-prestop-drain",
+  pod: "go-app-old",
+  record: { id: 1, kind: "http-fresh", worker: 0, start: 0, end: 1, outcome: "refused" },
+  at: 1,
+  sigtermAt: 0,
+  hasPreStop: false,
+};
+
 function fakeResult(ok: boolean): RolloutResult {
   const totals = { total: 100, ok: ok ? 100 : 97, failed: ok ? 0 : 3, byOutcome: {} };
   return {
@@ -38,7 +50,7 @@ function fakeResult(ok: boolean): RolloutResult {
     report: { ok } as RolloutResult["report"],
     analysis: {
       ok,
-      failures: ok ? [] : [{ class: "no-prestop", count: 3, cause: "no preStop hook" }],
+      failures: ok ? [] : [{ class: "no-prestop", count: 3, evidence: LEFT_WITHOUT_PRESTOP }],
       totals: { "http-reused": totals, "http-fresh": totals, slow: totals, sse: totals, ws: totals },
     } as unknown as RolloutResult["analysis"],
     recording: { startedAt: 0, endedAt: 1, records: [], timeline: [] },
@@ -167,6 +179,16 @@ describe("rollout plan", () => {
     expect(world.records.map((r) => [r.verdict, r.fault])).toEqual([["fail", "no-prestop"]]);
     const verdict = events.find((e) => e.type === "step-data" && e.data.kind === "rollout-result");
     expect(verdict).toMatchObject({ data: { ok: false, failures: [{ class: "no-prestop", count: 3 }] } });
+    // The event carries each failure's cause as a sentence, rendered from its evidence.
+    expect(verdict).toMatchObject({
+      data: {
+        failures: [
+          {
+            cause: expect.stringMatching(/^connection refused right after pod go-app-old .*no preStop hook$/),
+          },
+        ],
+      },
+    });
     const failed = events.find((e) => e.type === "step-failed");
     expect(failed).toMatchObject({
       step: "run:go-app#1",

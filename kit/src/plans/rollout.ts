@@ -13,6 +13,7 @@ import { KitError, UserError } from "../errors.ts";
 import type { ChartIdentity } from "../gate/inputs.ts";
 import { GATE_RECORD_KIND, type GateRecord, kitVersion } from "../gate/record.ts";
 import type { RolloutOptions, RolloutProgress, RolloutResult, RolloutRunOptions } from "../rollout/index.ts";
+import { causeOf } from "../rollout/report/causes.ts";
 import type { HelmClient } from "../tools/helm/client.ts";
 import { refuseContainerApp } from "./container-app.ts";
 import type { RolloutTarget } from "./targets.ts";
@@ -275,7 +276,7 @@ export function rolloutPlan(request: RolloutRequest, deps: RolloutDeps): Rollout
               class: f.class,
               ...(f.reason === undefined ? {} : { reason: f.reason }),
               count: f.count,
-              cause: f.cause,
+              cause: causeOf(f.evidence),
             })),
             upgradeError: result.upgradeError?.message,
           });

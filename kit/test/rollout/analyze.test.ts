@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { analyze, type FailureClass } from "../../src/rollout/analyze/index.ts";
+import { analyze, type FailureClass, type FailureGroup } from "../../src/rollout/analyze/index.ts";
+import { causeOf, riskDetail } from "../../src/rollout/report/causes.ts";
 import type { RolloutRecording } from "../../src/rollout/types.ts";
 
 // Fixtures are recordings of real probe runs against real loopback servers during simulated
@@ -9,6 +10,11 @@ function fixture(name: string): RolloutRecording {
   return JSON.parse(
     readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), "utf8"),
   ) as RolloutRecording;
+}
+
+/** causeOfGroup is the sentence a report gives for a failure group, if there is one. */
+function causeOfGroup(group: FailureGroup | undefined): string | undefined {
+  return group && causeOf(group.evidence);
 }
 
 const OLD_POD = "app-5d8f-old";
@@ -121,7 +127,7 @@ describe("analyze on recorded rollouts", () => {
         expectation.mainClass,
       );
       if (expectation.pod) expect(main?.pod).toBe(expectation.pod);
-      expect(main?.cause).toMatch(expectation.causeMentions);
+      expect(causeOfGroup(main)).toMatch(expectation.causeMentions);
       const failing = analysis.slos.filter((s) => !s.ok).map((s) => s.id);
       for (const id of expectation.failingSlos) expect(failing).toContain(id);
     });
@@ -154,7 +160,7 @@ describe("analyze on recorded rollouts", () => {
       const analysis = analyze(recording);
       expect(analysis.ok).toBe(true);
       expect(analysis.risks.map((r) => [r.rule, r.pod])).toEqual([["no-sigterm-handler", OLD_POD]]);
-      expect(analysis.risks[0]?.detail).toMatch(/no SIGTERM handler/);
+      expect(analysis.risks.map(riskDetail)[0]).toMatch(/no SIGTERM handler/);
       const strict = analyze(recording, { slo: { failOnLatentRisks: true } });
       expect(strict.ok).toBe(false);
       expect(strict.slos.find((s) => s.id === "no-latent-risks")).toMatchObject({ ok: false, observed: 1 });
@@ -174,7 +180,7 @@ describe("analyze on recorded rollouts", () => {
         observed: 1,
       });
       expect(analysis.failures.map((f) => [f.class, f.pod])).toEqual([["grace-too-short", OLD_POD]]);
-      expect(analysis.failures[0]?.cause).toMatch(
+      expect(causeOfGroup(analysis.failures[0])).toMatch(
         /pod .* was killed at the end of its \d+ s grace period \(exit 137\).*terminationGracePeriodSeconds too short/,
       );
       expect(analysis.risks).toEqual([]);
@@ -224,7 +230,7 @@ describe("analyze on recorded rollouts", () => {
     const analysis = analyze(drained);
     expect(analysis.ok).toBe(false);
     expect(analysis.failures.map((f) => f.class)).not.toContain("exits-on-sigterm");
-    expect(analysis.failures.map((f) => f.cause).join("\n")).not.toMatch(/exits at once/);
+    expect(analysis.failures.map((f) => causeOf(f.evidence)).join("\n")).not.toMatch(/exits at once/);
   });
 
   it("blames the missing readiness probe for 503s from a pod still warming up after it joined the endpoints", () => {
@@ -245,7 +251,7 @@ describe("analyze on recorded rollouts", () => {
     const main = analysis.failures[0];
     expect(main?.class).toBe("no-readiness-probe");
     expect(main?.pod).toBe(NEW_POD);
-    expect(main?.cause).toMatch(/answered HTTP 503 .* after it became ready .*no readiness probe/);
+    expect(causeOfGroup(main)).toMatch(/answered HTTP 503 .* after it became ready .*no readiness probe/);
     // The same 503s from a pod that has a readiness probe are the pod's own errors.
     const probed = {
       ...warming,
@@ -275,7 +281,7 @@ describe("analyze on recorded rollouts", () => {
     expect(slo?.observed).toBeGreaterThan(0);
     expect(analysis.ok).toBe(false);
     const outage = analysis.failures.find((f) => f.class === "no-ready-pod");
-    expect(outage?.cause).toMatch(/no pod was ready for .* maxUnavailable: 0/);
+    expect(causeOfGroup(outage)).toMatch(/no pod was ready for .* maxUnavailable: 0/);
     expect(
       analysis.failures.find((f) => f.class === "no-ready-pod" && f.count > 0 && f.recordIds.length > 0),
     ).toBeUndefined();
@@ -284,7 +290,7 @@ describe("analyze on recorded rollouts", () => {
   it("names slow reconnects when no pod is ready to take them", () => {
     const analysis = analyze(fixture("no-ready-pod"));
     const slow = analysis.failures.find((f) => f.class === "slow-reconnect");
-    expect(slow?.cause).toMatch(/took .* to reconnect .*no ready pod/);
+    expect(causeOfGroup(slow)).toMatch(/took .* to reconnect .*no ready pod/);
     expect(analysis.noReadyIntervals.length).toBeGreaterThan(0);
   });
 
@@ -317,11 +323,9 @@ describe("analyze on recorded rollouts", () => {
     const analysis = analyze(stalled, { requireRollout: false });
     expect(analysis.ok).toBe(false);
     expect(analysis.slos.find((s) => s.id === "rollout-progressed")).toMatchObject({ ok: false });
-    expect(analysis.failures.find((f) => f.class === "rollout-stalled")).toMatchObject({
-      pod: NEW_POD,
-      reason: "ImagePullBackOff",
-      cause: expect.stringMatching(/^ImagePullBackOff: .*stayed ImagePullBackOff/),
-    });
+    const stall = analysis.failures.find((f) => f.class === "rollout-stalled");
+    expect(stall).toMatchObject({ pod: NEW_POD, reason: "ImagePullBackOff" });
+    expect(causeOfGroup(stall)).toMatch(/^ImagePullBackOff: .*stayed ImagePullBackOff/);
     expect(analyze(recording).failures.some((f) => f.class === "rollout-stalled")).toBe(false);
   });
 

@@ -8,6 +8,7 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { analyze } from "../../src/rollout/analyze/index.ts";
+import { causeOf } from "../../src/rollout/report/causes.ts";
 import { SCENARIOS, simulateRollout } from "./support/simulated-rollout.ts";
 
 const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(SCENARIOS);
@@ -20,5 +21,6 @@ for (const name of names) {
   const analysis = analyze(recording);
   const classes = analysis.failures.map((f) => `${f.class}×${f.count}`).join(" ");
   console.log(`${name}: ${recording.records.length} records, ok=${analysis.ok}, ${classes || "no failures"}`);
-  for (const f of analysis.failures) console.log(`   ${f.class} [${JSON.stringify(f.byKind)}] ${f.cause}`);
+  for (const f of analysis.failures)
+    console.log(`   ${f.class} [${JSON.stringify(f.byKind)}] ${causeOf(f.evidence)}`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/rollout/analyze/index.ts";
+import { causeOf } from "../../src/rollout/report/causes.ts";
 import { SCENARIOS, simulateRollout } from "./support/simulated-rollout.ts";
 
 // End to end on loopback: the real probe against real servers while a simulated Deployment
@@ -8,7 +9,7 @@ import { SCENARIOS, simulateRollout } from "./support/simulated-rollout.ts";
 describe("simulated rollouts, probed live", () => {
   it("passes the correct rollout", { timeout: 60_000 }, async () => {
     const analysis = analyze(await simulateRollout(SCENARIOS.clean as never));
-    expect(analysis.failures.map((f) => f.cause)).toEqual([]);
+    expect(analysis.failures.map((f) => causeOf(f.evidence))).toEqual([]);
     expect(analysis.ok).toBe(true);
   });
 

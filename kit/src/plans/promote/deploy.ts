@@ -9,6 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { Step, StepContext } from "../../engine/plan.ts";
 import { KitError } from "../../errors.ts";
+import { causeOf } from "../../rollout/report/causes.ts";
 import type { Copied } from "./ship.ts";
 import { PromotionFailed, promotionValues } from "./ship.ts";
 import type { AppPromotion, PromoteDeps, PromoteRequest } from "./types.ts";
@@ -138,7 +139,11 @@ export function deployStep(
           run: 1,
           ok: result.ok,
           files,
-          failures: result.analysis.failures.map((f) => ({ class: f.class, count: f.count, cause: f.cause })),
+          failures: result.analysis.failures.map((f) => ({
+            class: f.class,
+            count: f.count,
+            cause: causeOf(f.evidence),
+          })),
           upgradeError: result.upgradeError?.message,
         });
         if (!result.ok) {

@@ -4,6 +4,7 @@ import { configSchema } from "../../config/schema.ts";
 import { runPlan } from "../../engine/runner.ts";
 import type { GateRecord } from "../../gate/record.ts";
 import { passingGateRecord } from "../../gate/testing.ts";
+import type { Evidence } from "../../rollout/analyze/index.ts";
 import type { RolloutResult } from "../../rollout/index.ts";
 import type { HelmRevision } from "../../tools/helm/client.ts";
 import type { RolloutTarget } from "../targets.ts";
@@ -56,13 +57,23 @@ const target = (environment: string, context: string, url: string): RolloutTarge
 
 const gateRecord = (change: Partial<GateRecord> = {}): GateRecord => passingGateRecord(DIGEST, change);
 
+/** STREAM_CUT is what a failing re-gate found: a stream the old pod cut when it got SIGTERM. */
+const STREAM_CUT: Evidence = {
+  rule: "stream-cut-after-sigterm",
+  class: "exits-on-sigterm",
+  pod: "go-app-old",
+  record: { id: 1, kind: "sse", worker: 0, start: 0, end: 1, outcome: "abrupt" },
+  at: 1,
+  sigtermAt: 0,
+};
+
 function rolloutResult(ok: boolean): RolloutResult {
   return {
     ok,
     report: { ok } as RolloutResult["report"],
     analysis: {
       ok,
-      failures: ok ? [] : [{ class: "exits-on-sigterm", count: 5, cause: "…" }],
+      failures: ok ? [] : [{ class: "exits-on-sigterm", count: 5, evidence: STREAM_CUT }],
     } as unknown as RolloutResult["analysis"],
     recording: { startedAt: 0, endedAt: 1, records: [], timeline: [] },
   };

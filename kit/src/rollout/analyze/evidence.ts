@@ -1,8 +1,8 @@
 /**
  * Evidence is what the analysis found behind a failure, as data: the class, the pod, the times
  * and the pod event it is measured from. Each kind of evidence names the rule that found it, since
- * one class can be reached by different routes that cite different facts; causes.ts turns each into
- * its sentence and states nothing the evidence does not hold.
+ * one class can be reached by different routes that cite different facts; report/causes.ts turns
+ * each into its sentence and states nothing the evidence does not hold.
  */
 import type { ProbeKind, TrafficRecord } from "../types.ts";
 import type { ReadyInterval } from "./pods.ts";

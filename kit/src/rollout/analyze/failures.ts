@@ -1,6 +1,5 @@
-/** Failure groups: every failure of one class caused by one pod, under the cause its first evidence gives. */
+/** Failure groups: every failure of one class caused by one pod, under its first evidence. */
 import type { Outcome, TrafficRecord } from "../types.ts";
-import { causeOf } from "./causes.ts";
 import type { Evidence } from "./evidence.ts";
 import type { FailureClass, FailureGroup } from "./types.ts";
 
@@ -12,7 +11,7 @@ function newGroup(evidence: Evidence, first: number, last: number): FailureGroup
     class: evidence.class,
     ...("pod" in evidence && evidence.pod !== undefined ? { pod: evidence.pod } : {}),
     ...(evidence.rule === "stalled" && evidence.reason !== undefined ? { reason: evidence.reason } : {}),
-    cause: causeOf(evidence),
+    evidence,
     count: 0,
     byKind: {},
     byOutcome: {},

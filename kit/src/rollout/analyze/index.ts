@@ -1,6 +1,6 @@
 /**
  * analyze is a pure function from a recorded run (traffic records + cluster timeline) to a
- * verdict: one result per SLO, every failure grouped into a class with its likely cause named,
+ * verdict: one result per SLO, every failure grouped into a class with the evidence for its cause,
  * latency percentiles per probe kind, and per-second buckets for plotting.
  */
 import { PROBE_KINDS, type ProbeKind, type RolloutRecording } from "../types.ts";
@@ -24,12 +24,11 @@ import { tallyTraffic } from "./traffic.ts";
 import type { Analysis, AnalyzeOptions, SloSettings } from "./types.ts";
 import { DEFAULT_TOLERANCE_MS } from "./windows.ts";
 
-export { describeRecord } from "./causes.ts";
 export type { Evidence, RecordEvidence } from "./evidence.ts";
 export { type PodLifecycle, podLifecycles, type ReadyInterval, readyIntervals } from "./pods.ts";
-export type { LatentRisk } from "./risks.ts";
+export type { ExitsAtOnceRisk, KilledAtGraceRisk, LatentRisk, NoSigtermHandlerRisk } from "./risks.ts";
 export { DEFAULT_SLO } from "./slos.ts";
-export { type LatencyStats, latencyStats, percentile } from "./stats.ts";
+export { type LatencyStats, latencyStats, percentile, seconds } from "./stats.ts";
 export type {
   Analysis,
   AnalyzeOptions,

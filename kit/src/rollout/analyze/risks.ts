@@ -7,21 +7,42 @@
  * ALB takes seconds). Each is evidence from the pod's own lifecycle, reported beside the failures
  * (and failing the run when `rollout.slo.failOnLatentRisks` says so).
  */
-import { seconds } from "./causes.ts";
-import type { PodFacts } from "./facts.ts";
+import { gracePeriodSeconds, type PodFacts } from "./facts.ts";
 import type { FailureClass } from "./types.ts";
 import { GRACEFUL_DRAIN_MS } from "./windows.ts";
 
 /** SIGTERM_EXIT_CODE is a container's exit code when SIGTERM's default action ended it (128 + 15). */
 const SIGTERM_EXIT_CODE = 143;
 
-/** LatentRisk is one pod's shutdown that would lose traffic under other timing. */
-export interface LatentRisk {
-  rule: "no-sigterm-handler" | "killed-at-grace" | "exits-at-once";
+/** KilledAtGraceRisk: the pod was killed at the end of its grace period, so what it still had open is cut. */
+export interface KilledAtGraceRisk {
+  rule: "killed-at-grace";
   pod: string;
-  /** What the pod did, why it loses traffic, and the fix. */
-  detail: string;
+  gracePeriodSeconds: number;
+  exitCode?: number;
 }
+
+/** NoSigtermHandlerRisk: the pod died of SIGTERM (exit 143), cutting whatever was in flight. */
+export interface NoSigtermHandlerRisk {
+  rule: "no-sigterm-handler";
+  pod: string;
+  /** From the pod's deletion (SIGTERM) to its exit. */
+  exitedAfterMs: number;
+}
+
+/** ExitsAtOnceRisk: the pod exited 0 soon after its deletion, with no preStop hook to wait for load balancers. */
+export interface ExitsAtOnceRisk {
+  rule: "exits-at-once";
+  pod: string;
+  /** From the pod's deletion (SIGTERM) to its exit. */
+  exitedAfterMs: number;
+}
+
+/**
+ * LatentRisk is one pod's shutdown that would lose traffic under other timing, as data;
+ * report/causes.ts (`riskDetail`) says what it means and how to fix it.
+ */
+export type LatentRisk = KilledAtGraceRisk | NoSigtermHandlerRisk | ExitsAtOnceRisk;
 
 /** The failure classes that already report a risk's fault, when this run did trip it. */
 const REPORTED_AS: Record<LatentRisk["rule"], FailureClass[]> = {
@@ -32,31 +53,22 @@ const REPORTED_AS: Record<LatentRisk["rule"], FailureClass[]> = {
 
 function riskOf(pod: PodFacts): LatentRisk | undefined {
   if (pod.terminatingAt === undefined || pod.exitedAt === undefined) return undefined;
-  const after = seconds(Math.max(0, pod.exitedAt - pod.terminatingAt));
+  const exitedAfterMs = Math.max(0, pod.exitedAt - pod.terminatingAt);
   if (pod.killedAtGrace) {
     return {
       rule: "killed-at-grace",
       pod: pod.name,
-      detail: `pod ${pod.name} was killed at the end of its ${pod.gracePeriodSeconds ?? 30} s grace period (exit ${pod.exitCode ?? "?"}): whatever is still open then is cut → drain within the grace period (or raise terminationGracePeriodSeconds above the drain plus the slowest request)`,
+      gracePeriodSeconds: gracePeriodSeconds(pod),
+      ...(pod.exitCode === undefined ? {} : { exitCode: pod.exitCode }),
     };
   }
-  if (pod.exitCode === SIGTERM_EXIT_CODE) {
-    return {
-      rule: "no-sigterm-handler",
-      pod: pod.name,
-      detail: `pod ${pod.name} died of SIGTERM ${after} after its deletion (exit 143): the app has no SIGTERM handler, so requests in flight at that instant are cut → handle SIGTERM: fail readiness, finish in-flight requests, then exit 0`,
-    };
-  }
+  if (pod.exitCode === SIGTERM_EXIT_CODE) return { rule: "no-sigterm-handler", pod: pod.name, exitedAfterMs };
   if (
     pod.exitCode === 0 &&
     pod.hasPreStop === false &&
     pod.exitedAt - pod.terminatingAt < GRACEFUL_DRAIN_MS
   ) {
-    return {
-      rule: "exits-at-once",
-      pod: pod.name,
-      detail: `pod ${pod.name} exited ${after} after its deletion, with no preStop hook: a load balancer that stops routing to it later than kube-proxy does (an AWS ALB takes seconds) sends it requests after it is gone → keep serving after SIGTERM (a drain delay, or a preStop sleep) for longer than deregistration takes`,
-    };
+    return { rule: "exits-at-once", pod: pod.name, exitedAfterMs };
   }
   return undefined;
 }

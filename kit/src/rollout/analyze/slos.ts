@@ -1,8 +1,8 @@
 /** SLO judgements: each SLO's verdict, with what was observed against its limit. */
 import type { TimelineEvent } from "../types.ts";
-import { seconds } from "./causes.ts";
 import type { PodLifecycle, ReadyInterval } from "./pods.ts";
 import type { Reconnects } from "./reconnects.ts";
+import { seconds } from "./stats.ts";
 import type { TrafficTally } from "./traffic.ts";
 import type { SloResult, SloSettings } from "./types.ts";
 

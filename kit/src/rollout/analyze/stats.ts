@@ -1,3 +1,8 @@
+/** seconds formats a duration in ms as seconds with one decimal. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** LatencyStats summarise a set of durations in milliseconds. */
 export interface LatencyStats {
   count: number;

@@ -1,5 +1,6 @@
 /** The shapes analyze() takes and returns. */
 import type { Outcome, ProbeKind } from "../types.ts";
+import type { Evidence } from "./evidence.ts";
 import type { PodLifecycle, ReadyInterval } from "./pods.ts";
 import type { LatentRisk } from "./risks.ts";
 import type { LatencyStats } from "./stats.ts";
@@ -57,15 +58,18 @@ export type FailureClass =
   | "rollout-stalled"
   | "unexplained";
 
-/** FailureGroup is every failure of one class caused by one pod (or none), with the cause named. */
+/**
+ * FailureGroup is every failure of one class caused by one pod (or none), with the evidence that
+ * names its cause (report/causes.ts says it in words).
+ */
 export interface FailureGroup {
   class: FailureClass;
   /** The pod whose lifecycle explains the failures, when one does. */
   pod?: string;
   /** rollout-stalled: the Kubernetes reason (ImagePullBackOff, CrashLoopBackOff, ...). */
   reason?: string;
-  /** One sentence: what happened, and the likely cause. */
-  cause: string;
+  /** What the analysis found behind the group's first failure. */
+  evidence: Evidence;
   count: number;
   byKind: Partial<Record<ProbeKind, number>>;
   byOutcome: Partial<Record<Outcome | "reconnect", number>>;

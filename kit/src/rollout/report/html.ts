@@ -1,5 +1,6 @@
 import type { SecondBucket } from "../analyze/index.ts";
 import { PROBE_KINDS, type TimelineEvent } from "../types.ts";
+import { causeOf, riskDetail } from "./causes.ts";
 import type { RolloutReport } from "./report.ts";
 import { relativeTime, renderSummary } from "./summary.ts";
 
@@ -145,7 +146,7 @@ export function renderHtml(report: RolloutReport): string {
           Object.entries(f.byKind)
             .map(([k, v]) => `${k} ${v}`)
             .join(", "),
-        )}</td><td>${relativeTime(f.first, report.startedAt)}..${relativeTime(f.last, report.startedAt)}</td><td>${esc(f.cause)}</td></tr>`,
+        )}</td><td>${relativeTime(f.first, report.startedAt)}..${relativeTime(f.last, report.startedAt)}</td><td>${esc(causeOf(f.evidence))}</td></tr>`,
     )
     .join("\n");
   const eventRows = report.timeline
@@ -176,7 +177,7 @@ ${timelineSvg(report)}
 ${sloRows}</table>
 <h2>Failures by likely cause</h2>
 ${analysis.failures.length === 0 ? "<p>None.</p>" : `<table><tr><th>class</th><th>count</th><th>kinds</th><th>when</th><th>cause</th></tr>\n${failureRows}</table>`}
-${analysis.risks.length === 0 ? "" : `<h2>Latent risks</h2>\n<table><tr><th>risk</th><th>pod</th><th>detail</th></tr>\n${analysis.risks.map((r) => `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.pod)}</td><td>${esc(r.detail)}</td></tr>`).join("\n")}</table>`}
+${analysis.risks.length === 0 ? "" : `<h2>Latent risks</h2>\n<table><tr><th>risk</th><th>pod</th><th>detail</th></tr>\n${analysis.risks.map((r) => `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.pod)}</td><td>${esc(riskDetail(r))}</td></tr>`).join("\n")}</table>`}
 <h2>Summary</h2>
 <pre>${esc(renderSummary(report))}</pre>
 <h2>Timeline</h2>

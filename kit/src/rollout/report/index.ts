@@ -3,16 +3,37 @@
  * and a self-contained HTML page with an inline SVG timeline. Every renderer is a pure function of
  * a RolloutReport.
  */
+import { causeOf, explainFailure, explainRisk, riskDetail } from "./causes.ts";
 import type { RolloutReport } from "./report.ts";
 
+export {
+  causeOf,
+  describeRecord,
+  type ExplainedFailure,
+  type ExplainedRisk,
+  explainFailure,
+  explainRisk,
+  riskDetail,
+} from "./causes.ts";
 export { renderHtml } from "./html.ts";
 export { buildReport, type RolloutReport } from "./report.ts";
 export { relativeTime, renderSummary } from "./summary.ts";
 
-/** renderJson renders the report as JSON; records are included only when asked (they can be many). */
+/**
+ * renderJson renders the report as JSON, each failure with its cause sentence and each risk with
+ * its detail sentence; records are included only when asked (they can be many).
+ */
 export function renderJson(report: RolloutReport, options: { includeRecords?: boolean } = {}): string {
   const { records, ...rest } = report;
-  return `${JSON.stringify(options.includeRecords ? report : { ...rest, recordCount: records.length }, null, 2)}\n`;
+  const analysis = {
+    ...report.analysis,
+    failures: report.analysis.failures.map(explainFailure),
+    risks: report.analysis.risks.map(explainRisk),
+  };
+  const json = options.includeRecords
+    ? { ...report, analysis }
+    : { ...rest, analysis, recordCount: records.length };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }
 
 function xml(text: string): string {
@@ -29,7 +50,7 @@ export function renderJUnit(report: RolloutReport, suiteName = "kit rollout"): s
   const { analysis } = report;
   const seconds = ((report.endedAt - report.startedAt) / 1000).toFixed(3);
   const failed = analysis.slos.filter((s) => !s.ok).length;
-  const causes = analysis.failures.map((f) => `${f.class} ×${f.count}: ${f.cause}`).join("\n");
+  const causes = analysis.failures.map((f) => `${f.class} ×${f.count}: ${causeOf(f.evidence)}`).join("\n");
   const cases = analysis.slos.map((slo) => {
     const open = `    <testcase classname="${xml(suiteName)}" name="${xml(slo.title)}" time="${seconds}">`;
     if (slo.ok) return `${open}</testcase>`;
@@ -43,7 +64,7 @@ export function renderJUnit(report: RolloutReport, suiteName = "kit rollout"): s
     ...(analysis.risks.length === 0
       ? []
       : [
-          `    <system-out>${xml(analysis.risks.map((r) => `latent risk ${r.rule}: ${r.detail}`).join("\n"))}</system-out>`,
+          `    <system-out>${xml(analysis.risks.map((r) => `latent risk ${r.rule}: ${riskDetail(r)}`).join("\n"))}</system-out>`,
         ]),
     "  </testsuite>",
     "</testsuites>",

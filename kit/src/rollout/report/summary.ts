@@ -1,6 +1,7 @@
 /** The plain-text summary; the HTML page embeds it too, so it lives apart from index.ts. */
 import { formatTable } from "../../table.ts";
 import { PROBE_KINDS } from "../types.ts";
+import { causeOf, riskDetail } from "./causes.ts";
 import type { RolloutReport } from "./report.ts";
 
 /** relativeTime formats an epoch ms as seconds since the run started. */
@@ -41,12 +42,12 @@ export function renderSummary(report: RolloutReport): string {
       lines.push(
         `  ${f.class} ×${f.count} (${kinds}) ${relativeTime(f.first, report.startedAt)}..${relativeTime(f.last, report.startedAt)}`,
       );
-      lines.push(`    ${f.cause}`);
+      lines.push(`    ${causeOf(f.evidence)}`);
     }
   }
   if (analysis.risks.length > 0) {
     lines.push("", "Latent risks (no traffic lost to them in this run):");
-    for (const r of analysis.risks) lines.push(`  ${r.rule}: ${r.detail}`);
+    for (const r of analysis.risks) lines.push(`  ${r.rule}: ${riskDetail(r)}`);
   }
   lines.push("", "Traffic:");
   lines.push(

@@ -1,15 +1,13 @@
 /**
- * The prose: each kind of evidence becomes one sentence, what happened → the likely cause (and
- * the fix). JSON reports, gate records and the summary all carry these sentences, so a change
- * here changes what users read.
+ * The prose: each kind of evidence the analysis returns becomes one sentence, what happened → the
+ * likely cause (and the fix), and so does each latent risk. JSON reports, gate records, rollout
+ * events and the summary all carry these sentences, so a change here changes what users read.
  */
-import type { TrafficRecord } from "../types.ts";
-import type { CutAtKill, Evidence, KilledAtGrace } from "./evidence.ts";
 
-/** seconds formats a duration in ms as seconds with one decimal. */
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
+import type { CutAtKill, Evidence, KilledAtGrace } from "../analyze/evidence.ts";
+import type { FailureGroup, LatentRisk } from "../analyze/index.ts";
+import { seconds } from "../analyze/stats.ts";
+import type { TrafficRecord } from "../types.ts";
 
 /** describeRecord says in a few words how one record failed. */
 export function describeRecord(record: TrafficRecord): string {
@@ -102,4 +100,43 @@ export function causeOf(evidence: Evidence): string {
     case "stalled":
       return `${evidence.reason ?? "stalled"}: ${evidence.detail ?? "the new pods did not start"}`;
   }
+}
+
+/** riskDetail renders a latent risk as its sentence: what the pod did, why it loses traffic, and the fix. */
+export function riskDetail(risk: LatentRisk): string {
+  switch (risk.rule) {
+    case "killed-at-grace":
+      return `pod ${risk.pod} was killed at the end of its ${risk.gracePeriodSeconds} s grace period (exit ${risk.exitCode ?? "?"}): whatever is still open then is cut → drain within the grace period (or raise terminationGracePeriodSeconds above the drain plus the slowest request)`;
+    case "no-sigterm-handler":
+      return `pod ${risk.pod} died of SIGTERM ${seconds(risk.exitedAfterMs)} after its deletion (exit 143): the app has no SIGTERM handler, so requests in flight at that instant are cut → handle SIGTERM: fail readiness, finish in-flight requests, then exit 0`;
+    case "exits-at-once":
+      return `pod ${risk.pod} exited ${seconds(risk.exitedAfterMs)} after its deletion, with no preStop hook: a load balancer that stops routing to it later than kube-proxy does (an AWS ALB takes seconds) sends it requests after it is gone → keep serving after SIGTERM (a drain delay, or a preStop sleep) for longer than deregistration takes`;
+  }
+}
+
+/** ExplainedFailure is a failure group as reports and events carry it: its cause in words, not its evidence. */
+export type ExplainedFailure = Omit<FailureGroup, "evidence"> & { cause: string };
+
+/** explainFailure puts a group's cause sentence where its evidence was (the JSON shape reports have always had). */
+export function explainFailure(group: FailureGroup): ExplainedFailure {
+  const { class: failureClass, pod, reason, evidence, ...counts } = group;
+  return {
+    class: failureClass,
+    ...(pod === undefined ? {} : { pod }),
+    ...(reason === undefined ? {} : { reason }),
+    cause: causeOf(evidence),
+    ...counts,
+  };
+}
+
+/** ExplainedRisk is a latent risk as reports carry it: its rule, its pod and its sentence. */
+export interface ExplainedRisk {
+  rule: LatentRisk["rule"];
+  pod: string;
+  detail: string;
+}
+
+/** explainRisk renders a latent risk for a report. */
+export function explainRisk(risk: LatentRisk): ExplainedRisk {
+  return { rule: risk.rule, pod: risk.pod, detail: riskDetail(risk) };
 }
