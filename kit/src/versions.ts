@@ -23,6 +23,8 @@ export interface Versions {
   actionlint: string;
   /** terraform-linters/tflint (its bundled terraform ruleset), which lints terraform/ in the test suite. */
   tflint: string;
+  /** aquasecurity/trivy (`trivy config`, its embedded misconfiguration checks) and the Go toolchain it needs. */
+  trivy: { version: string; goToolchain: string };
   /** The ingress controller kit installs (providers/ingress): built from source or the upstream image. */
   traefik: { version: string; upstreamImage: string };
   /** The OpenTofu release kit builds when neither terraform nor tofu is installed. */

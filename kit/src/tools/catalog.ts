@@ -77,6 +77,19 @@ export function goToolSpecs(versions: Versions = loadVersions()): Record<string,
           "github.com/terraform-linters/tflint-ruleset-terraform@v0.13.0",
       },
     },
+    // trivy's go.mod says go 1.26.3 and it builds only with the jsonv2 experiment; the go command
+    // fetches that toolchain from the module proxy like any module.
+    trivy: {
+      name: "trivy",
+      module: "github.com/aquasecurity/trivy",
+      version: versions.trivy.version,
+      packages: [{ importPath: "github.com/aquasecurity/trivy/cmd/trivy", binary: "trivy" }],
+      toolchain: versions.trivy.goToolchain,
+      goexperiment: "jsonv2",
+      ldflags: [
+        `-X github.com/aquasecurity/trivy/pkg/version/app.ver=${versions.trivy.version.replace(/^v/, "")}`,
+      ],
+    },
   };
 }
 

@@ -42,6 +42,14 @@ export interface GoBuildSpec {
   /** GOOS/GOARCH; default the host's. */
   goos?: string;
   goarch?: string;
+  /**
+   * The Go toolchain the build needs when it is newer than the local one (GOTOOLCHAIN, e.g.
+   * "go1.26.3"; the go command fetches it from the module proxy as golang.org/toolchain); default
+   * the local toolchain.
+   */
+  toolchain?: string;
+  /** GOEXPERIMENT, for a module that needs one to build (e.g. trivy's "jsonv2"). */
+  goexperiment?: string;
 }
 
 /** GoBuildResult lists where each built binary is. */
@@ -149,7 +157,8 @@ export async function buildGoProgram(
     const buildEnv: Record<string, string> = {
       CGO_ENABLED: spec.cgo ? "1" : "0",
       GOFLAGS: "-mod=mod",
-      GOTOOLCHAIN: "local",
+      GOTOOLCHAIN: spec.toolchain ?? "local",
+      ...(spec.goexperiment ? { GOEXPERIMENT: spec.goexperiment } : {}),
       ...(spec.goos ? { GOOS: spec.goos } : {}),
       ...(spec.goarch ? { GOARCH: spec.goarch } : {}),
     };

@@ -39,6 +39,8 @@ resource "aws_iam_policy" "deployer" {
   tags = var.tags
 }
 
+# trivy: AWS-0123 (MFA on the group) accepted: its one member is GitLab's machine user, which signs in with an access key, never a console password that MFA would guard.
+#trivy:ignore:AVD-AWS-0123
 resource "aws_iam_group" "deployer" {
   name = "${var.name}-gitlab-deployers"
   path = "/ci/"
