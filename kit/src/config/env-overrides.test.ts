@@ -1,25 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../errors.ts";
 import { applyEnvOverrides, readEnvOverrides } from "./env-overrides.ts";
 import { parseConfig } from "./load.ts";
 import type { KitConfig } from "./schema.ts";
+import { thrownUserError } from "./testing.ts";
 
 const minimal = readFileSync(join(import.meta.dirname, "testdata", "valid-minimal.yaml"), "utf8");
 
 /** configWith is the minimal valid config with the given top-level sections added. */
 const configWith = (extra = ""): KitConfig => parseConfig(`${minimal}${extra}`, "valid-minimal.yaml");
 
-const thrown = (fn: () => unknown): UserError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error("no error");
-};
+const thrown = thrownUserError;
 
 const fileChoices = configWith(
   "images:\n  source: build\naws:\n  emulator: localstack\ndatabase:\n  provider: ferretdb\n",

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../errors.ts";
 import { localEnvironmentName, portField, resolveLocalEnvironment } from "./environment.ts";
 import { parseConfig } from "./load.ts";
 import type { KitConfig } from "./schema.ts";
+import { thrownUserError } from "./testing.ts";
 
 const repoConfig = (): KitConfig =>
   parseConfig(
@@ -21,15 +21,7 @@ const withLocal = (extra: string): KitConfig =>
     "valid-minimal.yaml",
   );
 
-const thrown = (fn: () => unknown): UserError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error("no error");
-};
+const thrown = thrownUserError;
 
 describe("resolveLocalEnvironment", () => {
   it("names the environment after the project by default and keeps every port", () => {
