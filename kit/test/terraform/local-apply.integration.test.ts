@@ -24,18 +24,14 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEnvOverrides } from "../../src/config/env-overrides.ts";
-import {
-  emulatorClientConfig,
-  type RunningAwsEmulator,
-  startAwsEmulator,
-} from "../../src/providers/aws/index.ts";
+import { emulatorClientConfig, type RunningAwsEmulator } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
 import {
   removeTerraformSandboxes,
   type SandboxedTerraform,
   sandboxedTerraform,
 } from "../../src/tools/terraform/terraform.ts";
+import { startTestMoto } from "../support/emulator-cli.ts";
 import { TERRAFORM_DIR } from "./tools.ts";
 
 const PROJECT = "kit-tf-it";
@@ -50,13 +46,7 @@ let work: string;
 
 beforeAll(async () => {
   await requireDocker();
-  emulator = await startAwsEmulator({
-    project: PROJECT,
-    emulator: "moto",
-    imageSourceSetting: readEnvOverrides(process.env).imagesSource,
-    region: REGION,
-    onLine: log,
-  });
+  emulator = await startTestMoto({ project: PROJECT, region: REGION, onLine: log });
   work = await mkdtemp(join(tmpdir(), "kit-tf-local-"));
   terraform = await sandboxedTerraform({
     project: PROJECT,

@@ -14,15 +14,14 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEnvOverrides } from "../../src/config/env-overrides.ts";
-import { type RunningAwsEmulator, startAwsEmulator } from "../../src/providers/aws/index.ts";
+import type { RunningAwsEmulator } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
 import {
   removeTerraformSandboxes,
   type SandboxedTerraform,
   sandboxedTerraform,
 } from "../../src/tools/terraform/terraform.ts";
-import { emulatorCli } from "../support/emulator-cli.ts";
+import { emulatorCli, startTestMoto } from "../support/emulator-cli.ts";
 import { TERRAFORM_DIR } from "./tools.ts";
 
 const PROJECT = `kit-resilience-${process.pid}`;
@@ -123,13 +122,7 @@ const aws = (args: string[]): Promise<unknown> => emulatorCli(emulator, REGION, 
 
 beforeAll(async () => {
   await requireDocker();
-  emulator = await startAwsEmulator({
-    project: PROJECT,
-    emulator: "moto",
-    imageSourceSetting: readEnvOverrides(process.env).imagesSource,
-    region: REGION,
-    onLine: log,
-  });
+  emulator = await startTestMoto({ project: PROJECT, region: REGION, onLine: log });
   work = await mkdtemp(join(tmpdir(), "kit-resilience-"));
   // A configuration folder of its own: the modules as they are in the repository, and the root.
   const config = join(work, "config");

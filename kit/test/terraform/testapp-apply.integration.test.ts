@@ -14,9 +14,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEnvOverrides } from "../../src/config/env-overrides.ts";
 import { run } from "../../src/exec/index.ts";
-import { type RunningAwsEmulator, startAwsEmulator } from "../../src/providers/aws/index.ts";
+import type { RunningAwsEmulator } from "../../src/providers/aws/index.ts";
 import { requireDocker } from "../../src/tools/docker.ts";
 import { MOUNT } from "../../src/tools/terraform/layout.ts";
 import {
@@ -24,7 +23,7 @@ import {
   type SandboxedTerraform,
   sandboxedTerraform,
 } from "../../src/tools/terraform/terraform.ts";
-import { emulatorCli } from "../support/emulator-cli.ts";
+import { emulatorCli, startTestMoto } from "../support/emulator-cli.ts";
 import { TERRAFORM_DIR } from "./tools.ts";
 
 const PROJECT = `kit-testapp-${process.pid}`;
@@ -71,12 +70,7 @@ done
 
 beforeAll(async () => {
   await requireDocker();
-  emulator = await startAwsEmulator({
-    project: PROJECT,
-    emulator: "moto",
-    imageSourceSetting: readEnvOverrides(process.env).imagesSource,
-    onLine: log,
-  });
+  emulator = await startTestMoto({ project: PROJECT, onLine: log });
   work = await mkdtemp(join(tmpdir(), "kit-testapp-"));
   for (const region of ["us-east-1", "us-west-2", "eu-west-1"])
     await run("docker", ["exec", emulator.containerName, "sh", "-c", ACCOUNT_PARTS, "account-parts", region]);
