@@ -5,6 +5,7 @@
  * from kit's offline mirror, every AWS provider configuration aimed at the emulator by a generated
  * override, and an environment built from nothing. `kit up` and `kit promote` both use it.
  */
+
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -38,6 +39,7 @@ import {
   FALLBACK_ENDPOINTS,
   renderEmulatorFiles,
 } from "./override.ts";
+import type { TerraformPlanJson } from "./plan-json.ts";
 import { ensureSandboxNetwork, type Sandbox, type SandboxMount, startSandbox } from "./sandbox.ts";
 
 export {
@@ -49,6 +51,7 @@ export {
 } from "./guard.ts";
 export { type SandboxedEmulator, sandboxCliConfig, sandboxEndpoint, sandboxEnv } from "./layout.ts";
 export { ensureProviderMirror } from "./mirror.ts";
+export type { TerraformPlanJson } from "./plan-json.ts";
 export { removeTerraformSandboxes } from "./sandbox.ts";
 
 /** SandboxedTerraformOptions say which configuration runs against which emulator, with which state. */
@@ -79,13 +82,6 @@ export interface SandboxedTerraformOptions {
   onLine?: (line: string) => void;
   /** For tests that prove the sandbox alone holds: skips the static guard. Never set it elsewhere. */
   unsafeSkipGuard?: boolean;
-}
-
-/** TerraformPlanJson is `terraform show -json` of a saved plan (the fields promote reads, and the rest). */
-export interface TerraformPlanJson {
-  format_version: string;
-  resource_changes?: { address: string; type: string; change: { actions: string[] } }[];
-  [key: string]: unknown;
 }
 
 /** SandboxedTerraform is a started sandbox for one root module; close() removes it. */
